@@ -1,0 +1,89 @@
+"""Command line: `agentls serve | agents | run | doctor | model`.
+
+Each subcommand's module is imported only when chosen, so `serve` starts fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from agentls import __version__
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from agentls.lsp.server import serve
+
+    return serve(tcp=args.tcp, host=args.host, port=args.port)
+
+
+def _agents(args: argparse.Namespace) -> int:
+    from agentls.cli_agents import main as agents_main
+
+    return agents_main(args)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from agentls.cli_run import main as run_main
+
+    return run_main(args)
+
+
+def _doctor(args: argparse.Namespace) -> int:
+    from agentls.cli_doctor import main as doctor_main
+
+    return doctor_main(args)
+
+
+def _model(args: argparse.Namespace) -> int:
+    from agentls.cli_model import main as model_main
+
+    return model_main(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="agentls", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"agentls {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    serve = sub.add_parser("serve", help="speak LSP (stdio by default)")
+    serve.add_argument("--stdio", action="store_true", help="use stdio (the default)")
+    serve.add_argument("--tcp", action="store_true", help="listen on a TCP socket")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=2087)
+    serve.set_defaults(handler=_serve)
+
+    agents = sub.add_parser("agents", help="list the agents found and where each came from")
+    agents.add_argument("--workspace", default=".", help="workspace folder (default: .)")
+    agents.add_argument("--json", action="store_true")
+    agents.set_defaults(handler=_agents)
+
+    run = sub.add_parser("run", help="run an agent headless and print (or --apply) its change")
+    run.add_argument("instruction", nargs="?", default="")
+    run.add_argument("--workspace", default=".")
+    run.add_argument("--agent", default=None)
+    run.add_argument("--file", default=None, help="PATH or PATH:START-END (1-based lines)")
+    run.add_argument("--scope", choices=("selection", "workspace"), default=None)
+    run.add_argument("--apply", action="store_true")
+    run.add_argument("--json", action="store_true")
+    run.set_defaults(handler=_run)
+
+    doctor = sub.add_parser("doctor", help="check config, agents, provider, key and model")
+    doctor.add_argument("--workspace", default=".")
+    doctor.add_argument("--json", action="store_true")
+    doctor.set_defaults(handler=_doctor)
+
+    model = sub.add_parser("model", help="manage the embedded local model")
+    model.add_argument("action", choices=("pull", "path"))
+    model.set_defaults(handler=_model)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help(sys.stderr)
+        return 2
+    return int(args.handler(args))

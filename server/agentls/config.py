@@ -1,0 +1,73 @@
+"""Settings: one immutable, validated tree.
+
+Layers, lowest to highest priority: built-in defaults < user file
+($XDG_CONFIG_HOME/agentls/config.yaml) < workspace `.agentls.yaml` < editor settings
+(initializationOptions / didChangeConfiguration, section ``agentls``) < AGENTLS_* env.
+Loading and merging live in `agentls.settings_loader` (see there).
+API keys are never settings: only environment variables hold them.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+ProviderName = Literal["openai", "anthropic", "ollama", "local"]
+EditFormat = Literal["auto", "whole", "search-replace", "udiff"]
+
+
+class _Section(BaseModel):
+    # Unknown keys are tolerated (reported as warnings by the loader), values are frozen.
+    model_config = ConfigDict(frozen=True, extra="ignore", populate_by_name=True)
+
+
+class HttpSettings(_Section):
+    connect_timeout: float = Field(10.0, gt=0, description="Seconds to wait for a connection.")
+    read_timeout: float = Field(120.0, gt=0, description="Seconds to wait between streamed bytes.")
+    max_attempts: int = Field(3, ge=1, le=10, description="Attempts on 429, 5xx, connect errors.")
+    backoff_initial: float = Field(0.5, ge=0, description="First retry delay in seconds.")
+    retry_after_cap: float = Field(30.0, ge=0, description="Longest Retry-After honoured.")
+    max_answer_bytes: int = Field(2_000_000, gt=0, description="Refuse answers larger than this.")
+
+
+class ContextSettings(_Section):
+    max_tokens: int = Field(24_000, gt=0, description="Token budget for workspace context.")
+    max_file_bytes: int = Field(200_000, gt=0, description="Larger files are never sent.")
+    max_tree_entries: int = Field(2_000, ge=0, description="File-tree lines in the prompt.")
+    exclude: tuple[str, ...] = Field((), description="Extra gitignore-style patterns to keep out.")
+    redact_secrets: bool = True
+
+
+class AgentSettings(_Section):
+    paths: tuple[str, ...] = Field((), description="Extra folders searched for agent files.")
+    default: str = "backend-developer"
+
+
+class ProvenanceSettings(_Section):
+    enabled: bool = True
+    state_dir: str | None = Field(None, description="Ledger folder; default $XDG_STATE_HOME.")
+    max_runs: int = Field(500, gt=0, description="Older runs expire.")
+    code_lens: bool = True
+
+
+class LocalModelSettings(_Section):
+    idle_timeout: float = Field(600.0, gt=0, description="Stop the local model when idle.")
+    threads: int | None = Field(None, ge=1)
+    context_size: int = Field(8192, ge=512)
+
+
+class Settings(_Section):
+    provider: ProviderName | None = Field(None, description="None: pick from the keys found.")
+    model: str | None = None
+    base_url: str | None = None
+    api_key_env: str | None = Field(None, description="Name of the env var holding the key.")
+    temperature: float | None = Field(None, ge=0, le=2)
+    max_tokens: int | None = Field(None, gt=0, description="Answer token limit.")
+    edit_format: EditFormat = "auto"
+    log_level: Literal["error", "warning", "info", "debug"] = "info"
+    http: HttpSettings = HttpSettings()
+    context: ContextSettings = ContextSettings()
+    agents: AgentSettings = AgentSettings()
+    provenance: ProvenanceSettings = ProvenanceSettings()
+    local: LocalModelSettings = LocalModelSettings()

@@ -1,0 +1,59 @@
+"""Plain data in and out of a run. No LSP types."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from agentls.agents.model import AgentSpec
+from agentls.edits.model import ChangeSet
+
+Scope = Literal["selection", "workspace"]
+RunMode = Literal["implement", "explain"]
+Phase = Literal["context", "waiting", "streaming", "applying", "repairing"]
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentSnapshot:
+    path: str  # workspace-relative POSIX path
+    text: str
+    version: int | None  # None: not open in the editor (read from disk)
+    language_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RunRequest:
+    agent: AgentSpec
+    scope: Scope
+    workspace_root: Path
+    document: DocumentSnapshot | None
+    selection: tuple[int, int]  # code-point offsets in document.text; equal when a cursor
+    instruction: str = ""  # typed by the user, besides the selection
+    open_documents: Mapping[str, DocumentSnapshot] = field(default_factory=dict)
+    mode: RunMode = "implement"
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    phase: Phase
+    message: str
+    tokens: int = 0
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+@dataclass(frozen=True, slots=True)
+class RunOutcome:
+    run_id: str
+    changes: ChangeSet
+    explanation: str
+    provider: str
+    model: str
+    instruction: str  # what the run answered: the selection/cursor line + typed text
+    input_tokens: int | None = None
+    output_tokens: int | None = None
+    # Versions of the documents the edits were computed against (path -> version).
+    base_versions: Mapping[str, int | None] = field(default_factory=dict)

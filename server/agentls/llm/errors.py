@@ -1,0 +1,80 @@
+"""Errors a provider may raise, each with a message a person can act on.
+
+    LLMError
+    ├── ProviderConfigError      no key, unknown provider, bad base URL
+    ├── ProviderHTTPError        the service answered with an error status
+    │   ├── BadRequest           400
+    │   ├── AuthenticationFailed 401, 403: names the key variable
+    │   ├── ModelNotFound        404: names the model
+    │   ├── RateLimited          429 (after retries)
+    │   └── ServiceUnavailable   5xx (after retries)
+    ├── ProviderUnreachable      refused, DNS, connect timeout: names the URL
+    ├── ProviderTimeout          no data within the read timeout
+    └── AnswerError              the stream broke or the answer is unusable
+        ├── StreamInterrupted    cut mid-answer, malformed SSE or JSON
+        ├── EmptyAnswer          the model said nothing
+        └── AnswerTooLarge       over `max_answer_bytes`
+"""
+
+from __future__ import annotations
+
+
+class LLMError(Exception):
+    """Base class. ``str(error)`` is the user-facing message."""
+
+    retryable = False
+
+
+class ProviderConfigError(LLMError):
+    pass
+
+
+class ProviderHTTPError(LLMError):
+    def __init__(self, message: str, status: int, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.retry_after = retry_after
+
+
+class BadRequest(ProviderHTTPError):
+    pass
+
+
+class AuthenticationFailed(ProviderHTTPError):
+    pass
+
+
+class ModelNotFound(ProviderHTTPError):
+    pass
+
+
+class RateLimited(ProviderHTTPError):
+    retryable = True
+
+
+class ServiceUnavailable(ProviderHTTPError):
+    retryable = True
+
+
+class ProviderUnreachable(LLMError):
+    retryable = True
+
+
+class ProviderTimeout(LLMError):
+    pass
+
+
+class AnswerError(LLMError):
+    pass
+
+
+class StreamInterrupted(AnswerError):
+    pass
+
+
+class EmptyAnswer(AnswerError):
+    pass
+
+
+class AnswerTooLarge(AnswerError):
+    pass
