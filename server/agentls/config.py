@@ -65,6 +65,7 @@ class Settings(_Section):
     temperature: float | None = Field(None, ge=0, le=2)
     max_tokens: int | None = Field(None, gt=0, description="Answer token limit.")
     edit_format: EditFormat = "auto"
+    confirm_edits: bool = Field(False, description="Ask the editor to confirm each edit.")
     log_level: Literal["error", "warning", "info", "debug"] = "info"
     http: HttpSettings = HttpSettings()
     context: ContextSettings = ContextSettings()
