@@ -1,0 +1,207 @@
+// Owns the language client: finds the server, starts it with the stored keys in its
+// environment, restarts it a bounded number of times after crashes, and keeps settings in sync.
+import * as os from "node:os";
+import * as vscode from "vscode";
+import {
+  CloseAction,
+  DidChangeConfigurationNotification,
+  ErrorAction,
+  ExecuteCommandRequest,
+  LanguageClient,
+  State,
+  type LanguageClientOptions,
+  type ServerOptions,
+} from "vscode-languageclient/node";
+import { keyTargets, secretName, serverEnv } from "./apiKeys";
+import { nodeProbe } from "./probe";
+import { RestartPolicy } from "./restartPolicy";
+import { RunTracker } from "./runTracker";
+import { resolveServer, type ServerLaunch } from "./serverResolution";
+import { didChangeConfigurationParams, toServerSettings, type Lookup } from "./settingsMapping";
+
+export type ServerState = "starting" | "running" | "stopped" | "failed";
+
+/** The value the user set for `agentls.<key>` (any scope), or undefined when left at default. */
+export function userSettingLookup(): Lookup {
+  const config = vscode.workspace.getConfiguration("agentls");
+  return (key) => {
+    const found = config.inspect(key);
+    return found?.workspaceFolderValue ?? found?.workspaceValue ?? found?.globalValue;
+  };
+}
+
+export class ServerManager implements vscode.Disposable {
+  private client: LanguageClient | undefined;
+  private policy = new RestartPolicy(this.maxRestarts());
+  private _state: ServerState = "stopped";
+  private _env: Record<string, string> = {};
+  readonly runs: RunTracker;
+
+  constructor(
+    private readonly secrets: vscode.SecretStorage,
+    readonly output: vscode.LogOutputChannel,
+    private readonly onStateChange: () => void,
+  ) {
+    this.runs = new RunTracker((running) => {
+      void vscode.commands.executeCommand("setContext", "agentls.running", running > 0);
+      this.onStateChange();
+    });
+  }
+
+  get state(): ServerState {
+    return this._state;
+  }
+
+  /** The environment the server runs with (for the status bar's provider/model). */
+  get env(): Record<string, string> {
+    return this._env;
+  }
+
+  private setState(state: ServerState): void {
+    this._state = state;
+    this.onStateChange();
+  }
+
+  private maxRestarts(): number {
+    return vscode.workspace.getConfiguration("agentls").get<number>("server.maxRestarts", 4);
+  }
+
+  private workspaceFolder(): string | undefined {
+    return vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
+  }
+
+  private async buildEnv(): Promise<Record<string, string>> {
+    const apiKeyEnv = vscode.workspace.getConfiguration("agentls").get<string>("apiKeyEnv");
+    const stored: Record<string, string | undefined> = {};
+    for (const target of keyTargets(apiKeyEnv)) {
+      stored[target.envVar] = await this.secrets.get(secretName(target.envVar));
+    }
+    return serverEnv(process.env, stored);
+  }
+
+  async start(): Promise<void> {
+    this.setState("starting");
+    const env = await this.buildEnv();
+    this._env = env;
+    const config = vscode.workspace.getConfiguration("agentls");
+    const resolution = resolveServer(
+      {
+        serverPath: config.get<string>("server.path"),
+        python: config.get<string>("server.python"),
+        pathEnv: env.PATH,
+        workspaceFolder: this.workspaceFolder(),
+        home: os.homedir(),
+      },
+      nodeProbe,
+    );
+    if (!resolution.ok) {
+      this.output.error(resolution.message);
+      this.setState("failed");
+      void this.showStartError(resolution.message);
+      return;
+    }
+    this.policy = new RestartPolicy(this.maxRestarts());
+    const launch = resolution.launch;
+    this.output.info(`starting ${launch.command} ${launch.args.join(" ")} (from ${launch.source})`);
+    this.client = this.createClient(launch, env);
+    this.client.onDidChangeState((event) => {
+      if (event.newState === State.Running) this.setState("running");
+      else if (event.newState === State.Starting) this.setState("starting");
+      else this.setState("stopped");
+    });
+    try {
+      await this.client.start();
+    } catch (err) {
+      this.output.error(`the server did not start: ${String(err)}`);
+      this.setState("failed");
+      void this.showStartError(`The agentls server did not start: ${String(err)}`);
+    }
+  }
+
+  private async showStartError(message: string): Promise<void> {
+    const choice = await vscode.window.showErrorMessage(message, "Open Settings", "Show Output");
+    if (choice === "Open Settings") void vscode.commands.executeCommand("workbench.action.openSettings", "agentls.server");
+    if (choice === "Show Output") this.output.show();
+  }
+
+  private createClient(launch: ServerLaunch, env: Record<string, string>): LanguageClient {
+    // No `transport`: the client would append `--stdio`, which `agentls serve` does not need.
+    const run = { command: launch.command, args: launch.args, options: { env, cwd: this.workspaceFolder() } };
+    const serverOptions: ServerOptions = { run, debug: run };
+    const clientOptions: LanguageClientOptions = {
+      documentSelector: [{ scheme: "file" }, { scheme: "untitled" }],
+      outputChannel: this.output,
+      initializationOptions: toServerSettings(userSettingLookup()),
+      errorHandler: {
+        error: () => ({ action: ErrorAction.Continue }),
+        closed: () => {
+          if (this.policy.shouldRestart()) {
+            this.output.warn("the server stopped unexpectedly; restarting it");
+            return { action: CloseAction.Restart, handled: true };
+          }
+          return {
+            action: CloseAction.DoNotRestart,
+            message:
+              "The agentls server crashed repeatedly and was not restarted. See 'agentls: Show Output', then run 'agentls: Restart Server'.",
+          };
+        },
+      },
+      middleware: {
+        // Code actions run `agentls.runAgent` through here: count them for the status bar.
+        executeCommand: (command, args, next) =>
+          command === "agentls.runAgent" ? this.runs.track(async () => next(command, args)) : next(command, args),
+        workspace: {
+          // If the server pulls settings, answer with the same mapping it gets pushed.
+          configuration: async (params, token, next) => {
+            const lookup = userSettingLookup();
+            const raw = await next(params, token);
+            if (!Array.isArray(raw)) return raw;
+            return params.items.map((item, i) => (item.section === "agentls" ? toServerSettings(lookup) : raw[i]));
+          },
+        },
+      },
+    };
+    return new LanguageClient("agentls", "agentls", serverOptions, clientOptions);
+  }
+
+  async stop(): Promise<void> {
+    const client = this.client;
+    this.client = undefined;
+    if (client) {
+      try {
+        await client.stop(3000);
+      } catch (err) {
+        this.output.info(`stopping the server: ${String(err)}`);
+      }
+    }
+    this.setState("stopped");
+  }
+
+  async restart(): Promise<void> {
+    await this.stop();
+    await this.start();
+  }
+
+  /** Pushes the current settings to the running server (no restart needed). */
+  async pushSettings(): Promise<void> {
+    if (!this.client || this._state !== "running") return;
+    await this.client.sendNotification(DidChangeConfigurationNotification.type, didChangeConfigurationParams(userSettingLookup()));
+  }
+
+  /** Sends `workspace/executeCommand`; throws when the server is not running. */
+  async executeServerCommand(command: string, args: unknown[]): Promise<unknown> {
+    if (!this.client || this._state !== "running") {
+      throw new Error("The agentls server is not running. Run 'agentls: Restart Server' or see 'agentls: Show Output'.");
+    }
+    return this.client.sendRequest(ExecuteCommandRequest.type, { command, arguments: args });
+  }
+
+  /** Editor positions and URIs as the server expects them. */
+  get converter() {
+    return this.client?.code2ProtocolConverter;
+  }
+
+  dispose(): void {
+    void this.stop();
+  }
+}
