@@ -1,0 +1,291 @@
+"""The provenance ledger of one workspace: runs, and the regions they produced.
+
+Plain data in memory; `store` persists it. Every mutation sets ``dirty`` so the
+caller can save on its own schedule (debounced). Runs whose regions are all gone
+are dropped; beyond ``max_runs`` the oldest runs expire.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+
+from agentls.edits.model import FileChange
+from agentls.provenance.anchor import relocate
+from agentls.provenance.model import (
+    MAX_ANCHOR_CHARS,
+    Region,
+    RunRecord,
+    TextChange,
+    content_hash,
+)
+from agentls.provenance.tracking import track
+
+Attributed = tuple[Region, RunRecord]
+
+
+@dataclass(frozen=True, slots=True)
+class ReanchorResult:
+    kept: int = 0
+    moved: int = 0
+    dropped: int = 0
+
+
+def new_region_id() -> str:
+    return uuid.uuid4().hex[:12]
+
+
+def make_region(
+    run_id: str, path: str, text: str, start: int, end: int, explanation: str | None = None
+) -> Region:
+    """A fresh region over ``text[start:end]``."""
+    generated = text[start:end]
+    return Region(
+        region_id=new_region_id(),
+        run_id=run_id,
+        path=path,
+        start=start,
+        end=end,
+        content_hash=content_hash(generated),
+        text=generated if len(generated) <= MAX_ANCHOR_CHARS else None,
+        explanation=explanation,
+    )
+
+
+def generated_spans(change: FileChange) -> list[tuple[int, int]]:
+    """Where ``change``'s inserted text lies in its new text.
+
+    Spans separated only by blank space are merged, so a block of generated code
+    that happens to share a blank line with the old text stays one block.
+    """
+    spans: list[tuple[int, int]] = []
+    delta = 0
+    for edit in sorted(change.edits, key=lambda e: (e.start, e.end)):
+        start = edit.start + delta
+        end = start + len(edit.new_text)
+        delta += len(edit.new_text) - (edit.end - edit.start)
+        if end == start:
+            continue
+        if spans and not change.new_text[spans[-1][1] : start].strip():
+            spans[-1] = (spans[-1][0], end)
+        else:
+            spans.append((start, end))
+    if not spans and change.kind == "create" and change.new_text:
+        spans.append((0, len(change.new_text)))
+    return spans
+
+
+def regions_for_change(run_id: str, change: FileChange) -> list[Region]:
+    return [
+        make_region(run_id, change.path, change.new_text, start, end)
+        for start, end in generated_spans(change)
+    ]
+
+
+class Ledger:
+    def __init__(self, max_runs: int = 500) -> None:
+        self.max_runs = max_runs
+        self.dirty = False
+        self._records: dict[str, RunRecord] = {}  # oldest first
+        self._regions: dict[str, list[Region]] = {}  # path -> regions sorted by start
+        self._seen: dict[str, str] = {}  # path -> hash of the file text last seen
+
+    # -- reading -----------------------------------------------------------
+
+    @property
+    def records(self) -> list[RunRecord]:
+        return list(self._records.values())
+
+    @property
+    def paths(self) -> list[str]:
+        return sorted(self._regions)
+
+    def seen_hash(self, path: str) -> str | None:
+        return self._seen.get(path)
+
+    @property
+    def seen(self) -> dict[str, str]:
+        return dict(self._seen)
+
+    def record(self, run_id: str) -> RunRecord | None:
+        return self._records.get(run_id)
+
+    def regions_in(self, path: str) -> list[Attributed]:
+        return [(r, self._records[r.run_id]) for r in self._regions.get(path, ())]
+
+    def regions_at(self, path: str, offset: int) -> list[Attributed]:
+        """Regions covering ``offset``, innermost (shortest) first."""
+        found = [(r, rec) for r, rec in self.regions_in(path) if r.contains(offset)]
+        return sorted(found, key=lambda pair: pair[0].length)
+
+    def region(self, region_id: str) -> Attributed | None:
+        for regions in self._regions.values():
+            for r in regions:
+                if r.region_id == region_id:
+                    return r, self._records[r.run_id]
+        return None
+
+    # -- writing -----------------------------------------------------------
+
+    def record_run(self, record: RunRecord, regions: Iterable[Region]) -> None:
+        """Add a run and its regions; a run with no region is not kept."""
+        regions = [r for r in regions if r.end > r.start]
+        if not regions:
+            return
+        self._records.pop(record.run_id, None)
+        self._records[record.run_id] = record
+        for path in {r.path for r in regions}:
+            self._set(path, [*self._regions.get(path, ()), *(r for r in regions if r.path == path)])
+        self._expire()
+        self.dirty = True
+
+    def restore(
+        self, records: Iterable[RunRecord], regions: Iterable[Region], seen: dict[str, str]
+    ) -> None:
+        """Replace the whole content (from the store); regions of unknown runs are left out."""
+        self._records = {rec.run_id: rec for rec in records}
+        self._regions = {}
+        by_path: dict[str, list[Region]] = {}
+        for r in regions:
+            if r.run_id in self._records:
+                by_path.setdefault(r.path, []).append(r)
+        for path, found in by_path.items():
+            self._set(path, found)
+        self._seen = dict(seen)
+        self._collect()
+        self._expire()
+        self.dirty = False
+
+    def apply_changes(self, path: str, changes: Sequence[TextChange]) -> bool:
+        """Follow an open document's edits; True when any region moved or changed."""
+        before = self._regions.get(path)
+        if not before or not changes:
+            return False
+        after = track(before, changes)
+        if after == before:
+            return False
+        self._set(path, after)
+        self._collect()
+        self.dirty = True
+        return True
+
+    def observe(self, path: str, text: str) -> None:
+        """Remember ``text`` as the file's current content (regions already match it)."""
+        digest = content_hash(text)
+        regions = self._regions.get(path, [])
+        fresh = [
+            replace(r, text=text[r.start : r.end] if r.length <= MAX_ANCHOR_CHARS else None)
+            for r in regions
+            if r.end <= len(text)
+        ]
+        if fresh != regions:
+            self._set(path, fresh)
+            self._collect()
+            self.dirty = True
+        if self._seen.get(path) != digest and (regions or path in self._seen):
+            self._seen[path] = digest
+            self.dirty = True
+
+    def reanchor(self, path: str, text: str) -> ReanchorResult:
+        """Fit regions to ``text`` when it may differ from what the ledger last saw."""
+        regions = self._regions.get(path)
+        if not regions:
+            return ReanchorResult()
+        if self._seen.get(path) == content_hash(text):
+            return ReanchorResult(kept=len(regions))
+        kept = moved = 0
+        alive: list[Region] = []
+        for r in regions:
+            if r.text is not None and text[r.start : r.end] == r.text:
+                alive.append(r)
+                kept += 1
+                continue
+            found = relocate(r, text)
+            if found is not None:
+                alive.append(found)
+                moved += 1
+        self._set(path, alive)
+        self._collect()
+        self.observe(path, text)
+        self.dirty = True
+        return ReanchorResult(kept=kept, moved=moved, dropped=len(regions) - len(alive))
+
+    def forget(self, run_id: str, path: str | None = None) -> int:
+        """Drop a run's regions (in one file, or all); returns how many went."""
+        dropped = 0
+        for p in [path] if path is not None else list(self._regions):
+            regions = self._regions.get(p, [])
+            alive = [r for r in regions if r.run_id != run_id]
+            dropped += len(regions) - len(alive)
+            self._set(p, alive)
+        if path is None:
+            self._records.pop(run_id, None)
+        self._collect()
+        self.dirty = self.dirty or dropped > 0
+        return dropped
+
+    def forget_region(self, region_id: str) -> bool:
+        found = self.region(region_id)
+        if found is None:
+            return False
+        region = found[0]
+        self._set(region.path, [r for r in self._regions[region.path] if r.region_id != region_id])
+        self._collect()
+        self.dirty = True
+        return True
+
+    def set_explanation(
+        self, path: str, start: int, end: int, explanation: str, record: RunRecord, text: str
+    ) -> Region:
+        """Store an Explain run's answer for ``text[start:end]`` of ``path``.
+
+        A region spanning exactly that range takes the explanation; otherwise the
+        range becomes a region of its own, attributed to the Explain run.
+        """
+        self._records.pop(record.run_id, None)
+        self._records[record.run_id] = record
+        regions = self._regions.get(path, [])
+        for i, r in enumerate(regions):
+            if (r.start, r.end) == (start, end) and r.run_id != record.run_id:
+                updated = replace(r, explanation=explanation, explained_by=record.run_id)
+                self._set(path, [*regions[:i], updated, *regions[i + 1 :]])
+                break
+        else:
+            updated = make_region(record.run_id, path, text, start, end, explanation)
+            self._set(path, [*regions, updated])
+        self._expire()
+        self.dirty = True
+        return updated
+
+    # -- housekeeping ------------------------------------------------------
+
+    def _set(self, path: str, regions: list[Region]) -> None:
+        if regions:
+            self._regions[path] = sorted(regions, key=lambda r: (r.start, -r.end))
+        else:
+            self._regions.pop(path, None)
+
+    def _collect(self) -> None:
+        """Drop runs that no longer own or explain any region."""
+        used = {r.run_id for rs in self._regions.values() for r in rs}
+        used |= {r.explained_by for rs in self._regions.values() for r in rs if r.explained_by}
+        for run_id in [k for k in self._records if k not in used]:
+            del self._records[run_id]
+        for path in [p for p in self._seen if p not in self._regions]:
+            del self._seen[path]
+
+    def _expire(self) -> None:
+        while len(self._records) > self.max_runs:
+            oldest = next(iter(self._records))
+            del self._records[oldest]
+            for path in list(self._regions):
+                self._set(path, [r for r in self._regions[path] if r.run_id != oldest])
+            for rs in self._regions.values():
+                rs[:] = [
+                    replace(r, explained_by=None, explanation=None)
+                    if r.explained_by == oldest
+                    else r
+                    for r in rs
+                ]
+        self._collect()
