@@ -1,0 +1,27 @@
+"""Which answer format to ask the model for."""
+
+from __future__ import annotations
+
+import re
+
+from agentls.agents.model import AgentSpec
+
+
+
+def _looks_small(model: str) -> bool:
+    """True for models of roughly 3B parameters or fewer, judged by name."""
+    match = re.search(r"(\d+(?:\.\d+)?)\s*([mb])\b", model, re.IGNORECASE)
+    if match:
+        size, unit = float(match.group(1)), match.group(2).lower()
+        return unit == "m" or size <= 3
+    return bool(re.search(r"smol|tiny", model, re.IGNORECASE))
+
+
+def choose_edit_format(setting: str, agent: AgentSpec, provider: str, model: str) -> str:
+    """`auto` asks small local models for whole files: they fail at SEARCH/REPLACE far more often."""
+    chosen = agent.edit_format or setting
+    if chosen != "auto":
+        return chosen
+    if provider == "local" or (provider == "ollama" and _looks_small(model)) or _looks_small(model):
+        return "whole"
+    return "search-replace"

@@ -1,0 +1,207 @@
+"""run_agent(): context -> prompt -> model -> parse -> (one repair round) -> ChangeSet. No LSP.
+
+Cancelling the task that awaits `run_agent` cancels the model call, which closes
+its HTTP stream; nothing here has side effects on the user's files.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from agentls.config import Settings
+from agentls.context.gather import gather_context
+from agentls.context.index import WorkspaceIndex
+from agentls.context.secrets import redact
+from agentls.edits import build_changeset, check_syntax, confine, parse_answer, repair_feedback
+from agentls.edits.model import ChangeSet, Problem
+from agentls.engine.edit_format import choose_edit_format
+from agentls.engine.model import Progress, ProgressCallback, RunOutcome, RunRequest
+from agentls.engine.prompt import build_messages, request_text
+from agentls.llm.base import Answer, ChatMessage, ChatRequest, Provider
+
+# Progress reports while streaming: the first token at once, then at most this often.
+_REPORT_INTERVAL = 0.1
+
+
+class _StreamMeter:
+    """Counts streamed fragments and reports progress without flooding the client."""
+
+    def __init__(self, report: ProgressCallback, phase: str) -> None:
+        self._report = report
+        self._phase = phase
+        self.tokens = 0
+        self._last = 0.0
+
+    def __call__(self, fragment: str) -> None:
+        self.tokens += 1
+        now = time.monotonic()
+        if self.tokens == 1 or now - self._last >= _REPORT_INTERVAL:
+            self._last = now
+            self._report(Progress("streaming", f"Streaming answer: {self.tokens} tokens", self.tokens))  # type: ignore[arg-type]
+
+
+def _ignore(_: Progress) -> None:
+    return None
+
+
+def _read_file(root: Path, rel: str) -> str | None:
+    path = root / rel
+    try:
+        if not path.is_file():
+            return None
+        data = path.read_bytes()
+    except OSError:
+        return None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+
+
+def _current_texts(request: RunRequest, paths: Sequence[str]) -> dict[str, str]:
+    """Text of every named file that exists: the editor's buffer first, else the disk."""
+    texts: dict[str, str] = {}
+    for rel in paths:
+        open_doc = request.open_documents.get(rel)
+        if open_doc is not None:
+            texts[rel] = open_doc.text
+        elif request.document is not None and rel == request.document.path:
+            texts[rel] = request.document.text
+        else:
+            text = _read_file(request.workspace_root, rel)
+            if text is not None:
+                texts[rel] = text
+    return texts
+
+
+def answer_to_changes(answer_text: str, request: RunRequest) -> ChangeSet:
+    """Parse an answer and turn it into confined, minimal file changes (plus problems)."""
+    parsed = parse_answer(answer_text)
+    refusals: list[Problem] = []
+    allowed: dict[str, str] = {}
+    for raw in parsed.paths:
+        confined = confine(request.workspace_root, raw)
+        if isinstance(confined, str):
+            allowed[raw] = confined
+        else:
+            refusals.append(Problem(f"refused to touch {raw!r}: {confined.reason}", path=raw))
+    parsed = parsed.with_paths(allowed)
+    target = request.document.path if request.document is not None else None
+    names = [*allowed.values(), *([target] if target else [])]
+    texts = _current_texts(request, names)
+    changes = build_changeset(
+        parsed,
+        files=texts,
+        scope=request.scope,
+        target_path=target,
+        selection=request.selection if request.document is not None else None,
+    )
+    syntax = [p for f in changes.files if (p := check_syntax(f.path, f.new_text)) is not None]
+    problems = (*refusals, *changes.problems, *syntax)
+    return ChangeSet(changes.files, changes.explanation, tuple(problems))
+
+
+def _errors(changes: ChangeSet) -> list[Problem]:
+    return [p for p in changes.problems if p.severity == "error"]
+
+
+async def _ask(
+    provider: Provider, request: ChatRequest, report: ProgressCallback, phase: str
+) -> Answer:
+    report(Progress("waiting", f"Waiting for {request.model}"))
+    return await provider.complete(request, on_delta=_StreamMeter(report, phase))
+
+
+def secret_scrubber(secret_values: Sequence[str]):  # type: ignore[no-untyped-def]
+    def scrub(text: str) -> str:
+        return redact(text, secret_values)[0]
+
+    return scrub
+
+
+async def run_agent(
+    request: RunRequest,
+    *,
+    settings: Settings,
+    provider: Provider,
+    provider_name: str,
+    model: str,
+    index: WorkspaceIndex,
+    on_progress: ProgressCallback | None = None,
+    secret_values: Sequence[str] = (),
+) -> RunOutcome:
+    report = on_progress or _ignore
+    run_id = uuid.uuid4().hex[:12]
+
+    report(Progress("context", "Gathering context"))
+    bundle = await asyncio.to_thread(
+        gather_context,
+        index=index,
+        scope=request.scope,
+        document=request.document,
+        selection=request.selection,
+        instruction=request.instruction,
+        open_documents=request.open_documents,
+        settings=settings.context,
+        secret_values=secret_values,
+    )
+    edit_format = choose_edit_format(settings.edit_format, request.agent, provider_name, model)
+    scrub = secret_scrubber(secret_values)
+    messages = build_messages(request, bundle, edit_format, redact=scrub)
+    temperature = (
+        request.agent.temperature if request.agent.temperature is not None else settings.temperature
+    )
+    chat = ChatRequest(model, messages, temperature, settings.max_tokens)
+    answer = await _ask(provider, chat, report, "streaming")
+    input_tokens, output_tokens = answer.usage.input_tokens, answer.usage.output_tokens
+
+    if request.mode == "explain":
+        changes = ChangeSet(explanation=answer.text.strip())
+    else:
+        report(Progress("applying", "Reading the answer"))
+        changes = answer_to_changes(answer.text, request)
+        if _errors(changes):
+            report(Progress("repairing", "Asking the model to fix its answer"))
+            repair = ChatRequest(
+                model,
+                (
+                    *messages,
+                    ChatMessage("assistant", answer.text),
+                    ChatMessage("user", scrub(repair_feedback(_errors(changes)))),
+                ),
+                temperature,
+                settings.max_tokens,
+            )
+            second = await _ask(provider, repair, report, "streaming")
+            changes = answer_to_changes(second.text, request)
+            if not changes.explanation:
+                first_explanation = parse_answer(answer.text).explanation
+                changes = ChangeSet(changes.files, first_explanation, changes.problems)
+            input_tokens = _add(input_tokens, second.usage.input_tokens)
+            output_tokens = _add(output_tokens, second.usage.output_tokens)
+
+    base_versions: Mapping[str, int | None] = {
+        f.path: (request.open_documents[f.path].version if f.path in request.open_documents else None)
+        for f in changes.files
+    }
+    return RunOutcome(
+        run_id=run_id,
+        changes=changes,
+        explanation=changes.explanation,
+        provider=provider_name,
+        model=answer.model or model,
+        instruction=request_text(request),
+        input_tokens=input_tokens,
+        output_tokens=output_tokens,
+        base_versions=base_versions,
+    )
+
+
+def _add(a: int | None, b: int | None) -> int | None:
+    if a is None and b is None:
+        return None
+    return (a or 0) + (b or 0)

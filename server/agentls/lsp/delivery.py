@@ -1,0 +1,136 @@
+"""Deliver a finished run: rebase onto what the editor holds now, then one workspace/applyEdit."""
+
+from __future__ import annotations
+
+import logging
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from lsprotocol import types
+from pygls import uris
+
+from agentls.edits.model import ChangeSet, FileChange, TextEdit
+from agentls.engine.model import RunOutcome
+from agentls.engine.rebase import rebase_edits
+from agentls.lsp.to_lsp import FileEdits, workspace_edit
+
+if TYPE_CHECKING:
+    from agentls.lsp.server import AgentServer
+
+log = logging.getLogger("agentls")
+
+
+class DeliveryRefused(Exception):
+    """The change cannot be applied safely; str() tells the user why and what to do."""
+
+
+@dataclass(frozen=True, slots=True)
+class OpenText:
+    text: str
+    version: int | None
+
+
+def _open_text(server: AgentServer, root: Path, path: str) -> OpenText | None:
+    uri = uris.from_fs_path(str(root / path)) or ""
+    document = server.workspace.text_documents.get(uri)
+    if document is None:
+        return None
+    return OpenText(document.source, document.version)
+
+
+def _disk_text(root: Path, path: str) -> str | None:
+    try:
+        return (root / path).read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def write_new_file(root: Path, path: str, text: str) -> None:
+    """Create a file atomically; never overwrite one that appeared meanwhile."""
+    target = root / path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".agentls")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        os.link(temp, target)  # fails if the target exists, unlike rename
+    finally:
+        os.unlink(temp)
+
+
+def plan_file(server: AgentServer, root: Path, change: FileChange, agent: str) -> FileEdits:
+    """What to send for one file, rebased onto the editor's current text."""
+    if change.kind == "create":
+        if (root / change.path).exists():
+            raise DeliveryRefused(
+                f"{change.path} was created while {agent} was working; nothing was applied. "
+                "Run the agent again."
+            )
+        return FileEdits(change.path, "", None, (TextEdit(0, 0, change.new_text),), create=True)
+    current = _open_text(server, root, change.path)
+    text = current.text if current else _disk_text(root, change.path)
+    if text is None:
+        raise DeliveryRefused(
+            f"{change.path} was deleted or became unreadable while {agent} was working; "
+            "nothing was applied."
+        )
+    edits = rebase_edits(change.old_text, text, change.edits)
+    if edits is None:
+        raise DeliveryRefused(
+            f"You changed {change.path} where {agent} was about to edit it; nothing was "
+            "applied so your typing is safe. Run the agent again."
+        )
+    return FileEdits(change.path, text, current.version if current else None, edits)
+
+
+async def deliver(
+    server: AgentServer, root: Path, outcome: RunOutcome, agent: str, confirm: bool
+) -> types.ApplyWorkspaceEditResult:
+    """Send one applyEdit for the whole change. New files the client cannot create are
+    written by the server first, and removed again if the client rejects the edit."""
+    changes: ChangeSet = outcome.changes
+    planned = [plan_file(server, root, change, agent) for change in changes.files]
+    client = server.state.client
+    written: list[Path] = []
+    to_send: list[FileEdits] = []
+    try:
+        for item in planned:
+            if item.create and not client.create_files:
+                change = next(c for c in changes.files if c.path == item.path)
+                write_new_file(root, item.path, change.new_text)
+                written.append(root / item.path)
+            else:
+                to_send.append(item)
+        result = types.ApplyWorkspaceEditResult(applied=True)
+        if to_send:
+            annotation = types.ChangeAnnotation(
+                label=f"agentls: {agent}",
+                description=_short(outcome.explanation) or f"Change by {agent} ({outcome.model})",
+                needs_confirmation=confirm,
+            )
+            edit = workspace_edit(root, to_send, client, annotation)
+            result = await server.workspace_apply_edit_async(
+                types.ApplyWorkspaceEditParams(edit=edit, label=f"agentls: {agent}")
+            )
+        if not result.applied:
+            _remove(written)
+        return result
+    except BaseException:
+        _remove(written)
+        raise
+
+
+def _remove(paths: list[Path]) -> None:
+    for path in paths:
+        try:
+            path.unlink()
+        except OSError:
+            log.warning("could not remove %s after a failed apply", path)
+
+
+def _short(text: str, limit: int = 200) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -1,0 +1,97 @@
+"""Document sync: keep a code-point view of each open document and tell listeners what changed."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from lsprotocol import types
+from pygls import uris
+
+from agentls.lsp.positions import LineIndex
+from agentls.lsp.state import TextChange
+
+if TYPE_CHECKING:
+    from agentls.lsp.server import AgentServer
+
+log = logging.getLogger("agentls")
+
+
+def relative_path(server: AgentServer, uri: str) -> str | None:
+    """The document's workspace-relative POSIX path, or None outside the workspace."""
+    root = server.state.root
+    fs_path = uris.to_fs_path(uri)
+    if root is None or not fs_path:
+        return None
+    try:
+        return Path(fs_path).resolve().relative_to(root).as_posix()
+    except ValueError:
+        return None
+
+
+def to_text_changes(
+    old_text: str, changes: list[types.TextDocumentContentChangeEvent], encoding: str
+) -> tuple[list[TextChange], str]:
+    """LSP content changes (UTF-16 ranges, applied in order) as code-point changes + new text."""
+    result: list[TextChange] = []
+    text = old_text
+    for change in changes:
+        if isinstance(change, types.TextDocumentContentChangePartial):
+            index = LineIndex(text)
+            start = index.offset(change.range.start.line, change.range.start.character, encoding)  # type: ignore[arg-type]
+            end = index.offset(change.range.end.line, change.range.end.character, encoding)  # type: ignore[arg-type]
+            start, end = min(start, end), max(start, end)
+        else:
+            start, end = 0, len(text)
+        result.append(TextChange(start, end, change.text))
+        text = text[:start] + change.text + text[end:]
+    return result, text
+
+
+def register(server: AgentServer) -> None:
+    mirror: dict[str, str] = {}
+
+    def listeners_for(uri: str) -> tuple[str | None, list]:
+        return relative_path(server, uri), server.state.document_listeners
+
+    @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(params: types.DidOpenTextDocumentParams) -> None:
+        mirror[params.text_document.uri] = params.text_document.text
+        path, listeners = listeners_for(params.text_document.uri)
+        if path is not None:
+            for listener in listeners:
+                listener.opened(path, params.text_document.text)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(params: types.DidChangeTextDocumentParams) -> None:
+        uri = params.text_document.uri
+        old = mirror.get(uri)
+        if old is None:
+            old = server.workspace.get_text_document(uri).source
+        changes, new_text = to_text_changes(
+            old, list(params.content_changes), server.state.client.encoding
+        )
+        mirror[uri] = new_text
+        path, listeners = listeners_for(uri)
+        if path is not None:
+            for listener in listeners:
+                listener.changed(path, changes, new_text)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(params: types.DidCloseTextDocumentParams) -> None:
+        mirror.pop(params.text_document.uri, None)
+        path, listeners = listeners_for(params.text_document.uri)
+        if path is not None:
+            for listener in listeners:
+                listener.closed(path)
+
+    @server.feature(types.TEXT_DOCUMENT_DID_SAVE)
+    def did_save(_: types.DidSaveTextDocumentParams) -> None:
+        return None
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    def did_change_watched(params: types.DidChangeWatchedFilesParams) -> None:
+        structural = any(c.type != types.FileChangeType.Changed for c in params.changes)
+        if structural and server.state.index is not None:
+            server.state.index.invalidate()

@@ -1,0 +1,366 @@
+"""The `agentls.runAgent` and `agentls.cancel` commands: start, track, cancel and finish runs."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from lsprotocol import types
+from pygls import uris
+
+from agentls.lsp.documents import relative_path
+from agentls.lsp.positions import LineIndex
+from agentls.lsp.progress import RunProgress
+from agentls.lsp.session import ensure_loaded
+
+if TYPE_CHECKING:
+    from agentls.engine.model import DocumentSnapshot, RunMode, RunOutcome, RunRequest
+    from agentls.lsp.server import AgentServer
+
+log = logging.getLogger("agentls")
+
+RUN_COMMAND = "agentls.runAgent"
+CANCEL_COMMAND = "agentls.cancel"
+
+
+class RunArgumentError(ValueError):
+    pass
+
+
+@dataclass(frozen=True, slots=True)
+class RunArgs:
+    agent: str
+    scope: str
+    uri: str
+    range: types.Range | None
+    instruction: str = ""
+
+
+def parse_run_args(raw: Any, default_agent: str) -> RunArgs:
+    """The one object argument of agentls.runAgent; a clear error for anything else."""
+    if isinstance(raw, list | tuple):
+        raw = raw[0] if raw else None
+    if not isinstance(raw, Mapping):
+        raise RunArgumentError(
+            "agentls.runAgent takes one object: {agent, scope, uri, range, instruction?}"
+        )
+    uri = raw.get("uri")
+    if not isinstance(uri, str) or not uri:
+        raise RunArgumentError("agentls.runAgent needs `uri`, the document to run on")
+    scope = raw.get("scope", "selection")
+    if scope not in ("selection", "workspace"):
+        raise RunArgumentError(f"`scope` must be 'selection' or 'workspace', not {scope!r}")
+    agent = raw.get("agent") or default_agent
+    if not isinstance(agent, str):
+        raise RunArgumentError("`agent` must be an agent name")
+    instruction = raw.get("instruction") or ""
+    if not isinstance(instruction, str):
+        raise RunArgumentError("`instruction` must be text")
+    return RunArgs(agent, scope, uri, _parse_range(raw.get("range")), instruction)
+
+
+def _parse_range(raw: Any) -> types.Range | None:
+    if raw is None:
+        return None
+    try:
+        start, end = raw["start"], raw["end"]
+        return types.Range(
+            types.Position(int(start["line"]), int(start["character"])),
+            types.Position(int(end["line"]), int(end["character"])),
+        )
+    except (KeyError, TypeError, ValueError) as error:
+        raise RunArgumentError(
+            "`range` must look like {start: {line, character}, end: {line, character}}"
+        ) from error
+
+
+@dataclass
+class RunHandle:
+    run_id: str
+    uri: str
+    agent: str
+    task: asyncio.Task[Any] | None = None
+
+
+@dataclass
+class RunRegistry:
+    runs: dict[str, RunHandle] = field(default_factory=dict)
+
+    def cancel(self, run_id: str | None = None) -> int:
+        targets = [h for h in self.runs.values() if run_id in (None, h.run_id)]
+        for handle in targets:
+            if handle.task is not None:
+                handle.task.cancel()
+        return len(targets)
+
+    async def cancel_all(self, wait: bool = False) -> None:
+        tasks = [h.task for h in self.runs.values() if h.task is not None]
+        self.cancel()
+        if wait and tasks:
+            await asyncio.wait(tasks, timeout=5)
+
+
+def _snapshot(server: AgentServer, uri: str, path: str) -> DocumentSnapshot:
+    from agentls.engine.model import DocumentSnapshot
+
+    document = server.workspace.get_text_document(uri)
+    if uri in server.workspace.text_documents:
+        return DocumentSnapshot(path, document.source, document.version, document.language_id)
+    text = Path(uris.to_fs_path(uri) or "").read_text(encoding="utf-8")
+    return DocumentSnapshot(path, text, None, None)
+
+
+def _open_documents(server: AgentServer) -> dict[str, DocumentSnapshot]:
+    from agentls.engine.model import DocumentSnapshot
+
+    snapshots: dict[str, DocumentSnapshot] = {}
+    for uri, document in list(server.workspace.text_documents.items()):
+        path = relative_path(server, uri)
+        if path is not None:
+            snapshots[path] = DocumentSnapshot(
+                path, document.source, document.version, document.language_id
+            )
+    return snapshots
+
+
+def build_request(server: AgentServer, args: RunArgs, mode: RunMode) -> RunRequest:
+    from agentls.engine.model import RunRequest
+
+    state = server.state
+    registry = state.registry
+    agent = registry.get(args.agent) if registry else None
+    if agent is None:
+        known = ", ".join(a.name for a in registry.agents) if registry else ""
+        raise RunArgumentError(f"No agent named {args.agent!r}. Known agents: {known or 'none'}.")
+    if state.root is None:
+        raise RunArgumentError(
+            "agentls needs a workspace folder to run agents in; open a folder, not a lone file."
+        )
+    path = relative_path(server, args.uri)
+    if path is None:
+        raise RunArgumentError(
+            f"{uris.to_fs_path(args.uri)} is outside the workspace {state.root}; "
+            "agentls only edits files inside it."
+        )
+    try:
+        document = _snapshot(server, args.uri, path)
+    except (OSError, UnicodeDecodeError) as error:
+        raise RunArgumentError(f"Cannot read {path}: {error}") from error
+    selection = (0, 0)
+    if args.range is not None:
+        index = LineIndex(document.text)
+        encoding = state.client.encoding
+        start = index.offset(args.range.start.line, args.range.start.character, encoding)
+        end = index.offset(args.range.end.line, args.range.end.character, encoding)
+        selection = (min(start, end), max(start, end))
+    return RunRequest(
+        agent=agent,
+        scope=args.scope,  # type: ignore[arg-type]
+        workspace_root=state.root,
+        document=document,
+        selection=selection,
+        instruction=args.instruction,
+        open_documents=_open_documents(server),
+        mode=mode,
+    )
+
+
+def _outer_request(server: AgentServer) -> asyncio.Future[Any] | None:
+    """The executeCommand request this coroutine serves (pygls runs commands one level down)."""
+    msg_id = server.protocol.msg_id
+    if msg_id is None:
+        return None
+    return server.protocol._request_futures.get(msg_id)  # noqa: SLF001 - no public accessor
+
+
+async def start_run(
+    server: AgentServer,
+    raw_args: Any,
+    mode: RunMode = "implement",
+    on_outcome: Callable[[RunOutcome], None] | None = None,
+) -> dict[str, Any]:
+    """Run an agent to completion (or cancellation) and deliver the result to the editor.
+
+    Returns a small status object, which becomes the executeCommand result.
+    """
+    from agentls.engine.run import run_agent
+    from agentls.llm.errors import LLMError
+    from agentls.llm.factory import make_provider, resolve_provider
+    from agentls.lsp.delivery import DeliveryRefused, deliver
+
+    ensure_loaded(server)
+    state = server.state
+    assert state.loaded is not None
+    runs = state.runs = state.runs or RunRegistry()
+    settings = state.loaded.settings
+    default_agent = settings.agents.default
+    try:
+        args = parse_run_args(raw_args, default_agent)
+        request = build_request(server, args, mode)
+        choice = resolve_provider(settings, os.environ)
+        provider = _provider(server, choice, settings)
+    except (RunArgumentError, LLMError) as error:
+        server.show(f"agentls: {error}")
+        return {"status": "failed", "message": str(error)}
+
+    model = os.environ.get("AGENTLS_MODEL") or request.agent.model or choice.model
+    run_id = uuid.uuid4().hex[:12]
+    handle = RunHandle(run_id, args.uri, request.agent.name)
+    progress = RunProgress(server, f"agentls: {request.agent.name}")
+    secrets = _secret_values(choice)
+
+    async def work() -> RunOutcome:
+        return await run_agent(
+            request,
+            settings=settings,
+            provider=provider,
+            provider_name=choice.provider,
+            model=model,
+            index=_index(server),
+            on_progress=progress.report,
+            secret_values=secrets,
+        )
+
+    task = asyncio.ensure_future(work())
+    handle.task = task
+    runs.runs[run_id] = handle
+    outer = _outer_request(server)
+    if outer is not None:
+        outer.add_done_callback(lambda f: task.cancel() if f.cancelled() else None)
+    await progress.begin(on_cancel=task.cancel)
+    agent = request.agent.name
+    try:
+        try:
+            outcome = await task
+        except asyncio.CancelledError:
+            progress.end("Cancelled")
+            if not task.cancelled():  # we ourselves are being cancelled: pass it on
+                task.cancel()
+            log.info("run %s cancelled", run_id)
+            return {"runId": run_id, "status": "cancelled"}
+        except LLMError as error:
+            progress.end("Failed")
+            server.show(f"agentls: {agent} failed: {error}")
+            return {"runId": run_id, "status": "failed", "message": str(error)}
+        except Exception as error:  # a bug: report it, keep serving
+            log.exception("run %s crashed", run_id)
+            progress.end("Failed")
+            server.show(
+                f"agentls: {agent} failed unexpectedly ({type(error).__name__}: {error}). "
+                "The server log has the details."
+            )
+            return {"runId": run_id, "status": "failed", "message": str(error)}
+
+        if mode == "explain":
+            progress.end("Done")
+            if on_outcome:
+                on_outcome(outcome)
+            return {"runId": run_id, "status": "explained", "explanation": outcome.explanation}
+
+        errors = [p for p in outcome.changes.problems if p.severity == "error"]
+        if errors:
+            progress.end("Nothing applied")
+            details = "\n".join(p.render() for p in errors[:5])
+            more = f"\n(and {len(errors) - 5} more)" if len(errors) > 5 else ""
+            server.show(
+                f"agentls: {agent}'s answer could not be applied, so nothing was changed:\n"
+                f"{details}{more}"
+            )
+            return {"runId": run_id, "status": "refused", "message": details}
+        if outcome.changes.is_empty:
+            progress.end("No changes")
+            server.show(
+                f"agentls: {agent} answered without any code change. "
+                f"{_short(outcome.explanation)}",
+                types.MessageType.Warning,
+            )
+            return {"runId": run_id, "status": "empty", "explanation": outcome.explanation}
+
+        progress.end(f"Applying changes to {len(outcome.changes.files)} file(s)")
+        try:
+            result = await deliver(server, state.root or Path("."), outcome, agent, settings.confirm_edits)
+        except DeliveryRefused as error:
+            server.show(f"agentls: {error}")
+            return {"runId": run_id, "status": "refused", "message": str(error)}
+        if not result.applied:
+            reason = result.failure_reason or "no reason given"
+            server.show(
+                f"agentls: the editor did not apply {agent}'s change ({reason}). "
+                "Nothing was changed.",
+                types.MessageType.Warning,
+            )
+            return {"runId": run_id, "status": "rejected", "message": reason}
+        for callback in state.after_apply:
+            try:
+                callback(outcome, outcome.changes)
+            except Exception:
+                log.exception("an after-apply hook failed")
+        if on_outcome:
+            on_outcome(outcome)
+        return {
+            "runId": run_id,
+            "status": "applied",
+            "files": [f.path for f in outcome.changes.files],
+            "explanation": outcome.explanation,
+        }
+    finally:
+        runs.runs.pop(run_id, None)
+
+
+def _short(text: str, limit: int = 300) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _index(server: AgentServer):  # type: ignore[no-untyped-def]
+    from agentls.context.index import WorkspaceIndex
+
+    state = server.state
+    if state.index is None:
+        assert state.root is not None and state.loaded is not None
+        state.index = WorkspaceIndex(state.root, state.loaded.settings.context)
+    return state.index
+
+
+def _secret_values(choice: Any) -> tuple[str, ...]:
+    names = {"OPENAI_API_KEY", "ANTHROPIC_API_KEY"}
+    if getattr(choice, "api_key_env", None):
+        names.add(choice.api_key_env)
+    return tuple(v for n in names if len(v := os.environ.get(n, "")) >= 8)
+
+
+def _provider(server: AgentServer, choice: Any, settings: Any) -> Any:
+    from agentls.llm.factory import make_provider
+
+    key = (choice.provider, choice.base_url or "", choice.api_key_env or "")
+    provider = server.state.providers.get(key)
+    if provider is None:
+        provider = make_provider(choice, settings, os.environ)
+        server.state.providers[key] = provider
+    return provider
+
+
+def register(server: AgentServer) -> None:
+    server.state.runs = RunRegistry()
+
+    @server.command(RUN_COMMAND)
+    async def run_agent_command(*args: Any) -> dict[str, Any] | None:
+        if server.state.client.name == "helix":
+            # Helix times requests out after 20 s: answer now, deliver by applyEdit later.
+            asyncio.ensure_future(start_run(server, list(args)))
+            return {"status": "started"}
+        return await start_run(server, list(args))
+
+    @server.command(CANCEL_COMMAND)
+    def cancel_command(*args: Any) -> dict[str, int]:
+        run_id = None
+        if args and isinstance(args[0], Mapping):
+            run_id = args[0].get("runId")
+        assert server.state.runs is not None
+        return {"cancelled": server.state.runs.cancel(run_id)}

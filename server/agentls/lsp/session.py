@@ -1,0 +1,154 @@
+"""Session lifecycle: initialize, settings and agents (re)loading, shutdown."""
+
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from lsprotocol import types
+from pygls import uris
+
+from agentls.lsp.positions import normalise_encoding
+from agentls.lsp.state import ClientFeatures
+
+if TYPE_CHECKING:
+    from agentls.lsp.server import AgentServer
+
+log = logging.getLogger("agentls")
+
+
+def client_features(params: types.InitializeParams, encoding: str | None) -> ClientFeatures:
+    caps = params.capabilities
+    ws_edit = caps.workspace.workspace_edit if caps.workspace else None
+    code_action = caps.text_document.code_action if caps.text_document else None
+    hover = caps.text_document.hover if caps.text_document else None
+    resolve = code_action.resolve_support if code_action else None
+    formats = hover.content_format if hover else None
+    return ClientFeatures(
+        name=(params.client_info.name if params.client_info else "").lower(),
+        progress=bool(caps.window and caps.window.work_done_progress),
+        create_files=bool(
+            ws_edit
+            and ws_edit.resource_operations
+            and types.ResourceOperationKind.Create in ws_edit.resource_operations
+        ),
+        document_changes=bool(ws_edit and ws_edit.document_changes),
+        change_annotations=bool(ws_edit and ws_edit.change_annotation_support is not None),
+        resolve_edit=bool(resolve and "edit" in resolve.properties),
+        markdown_hover=formats is None or types.MarkupKind.Markdown in formats,
+        encoding=normalise_encoding(encoding),
+    )
+
+
+def workspace_root(params: types.InitializeParams) -> Path | None:
+    candidates: list[str | None] = []
+    if params.workspace_folders:
+        candidates.append(params.workspace_folders[0].uri)
+    candidates.append(params.root_uri)
+    for uri in candidates:
+        if uri and (path := uris.to_fs_path(uri)):
+            return Path(path).resolve()
+    if params.root_path:
+        return Path(params.root_path).resolve()
+    return None
+
+
+def editor_section(options: Any) -> dict[str, Any]:
+    """The `agentls` section, whether sent wrapped (`{agentls: {...}}`) or bare."""
+    if not isinstance(options, dict):
+        return {}
+    inner = options.get("agentls")
+    return dict(inner) if isinstance(inner, dict) else dict(options)
+
+
+def reload(server: AgentServer) -> None:
+    """Load settings and agents again; report new problems once; never raise."""
+    from agentls.agents.registry import discover_agents
+    from agentls.context.index import WorkspaceIndex
+    from agentls.settings_loader import load_settings
+
+    state = server.state
+    loaded = load_settings(
+        workspace_root=state.root, editor_settings=state.editor_settings, env=os.environ
+    )
+    registry = discover_agents(workspace_root=state.root, settings=loaded.settings, env=os.environ)
+    state.loaded = loaded
+    state.registry = registry
+    if state.root is not None:
+        state.index = WorkspaceIndex(state.root, loaded.settings.context)
+    logging.getLogger("agentls").setLevel(loaded.settings.log_level.upper())
+    for problem in loaded.problems:
+        _show_once(server, f"agentls settings: {problem.render()}", types.MessageType.Warning)
+    for error in registry.errors:
+        _show_once(
+            server,
+            f"agentls: skipped agent file {error.source}: {error.message}",
+            types.MessageType.Warning,
+        )
+
+
+def _show_once(server: AgentServer, message: str, kind: types.MessageType) -> None:
+    if message in server.state.shown_problems:
+        log.debug("%s", message)
+        return
+    server.state.shown_problems.add(message)
+    server.show(message, kind)
+
+
+def ensure_loaded(server: AgentServer) -> None:
+    if server.state.registry is None:
+        reload(server)
+
+
+def register(server: AgentServer) -> None:
+    # pygls logs whole messages at INFO; they may hold file text. Keep them out of the log.
+    logging.getLogger("pygls").setLevel(logging.WARNING)
+
+    @server.feature(types.INITIALIZE)
+    def on_initialize(params: types.InitializeParams) -> None:
+        # Cheap work only: the reply must go out fast.
+        server.state.root = workspace_root(params)
+        server.state.editor_settings = editor_section(params.initialization_options)
+        encoding = server.workspace.position_encoding
+        server.state.client = client_features(params, str(encoding) if encoding else None)
+
+    @server.feature(types.INITIALIZED)
+    def on_initialized(_: types.InitializedParams) -> None:
+        reload(server)
+        _watch_files(server)
+
+    @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
+    def on_configuration(params: types.DidChangeConfigurationParams) -> None:
+        section = editor_section(params.settings)
+        if section or params.settings is None:
+            server.state.editor_settings = section
+        reload(server)
+
+    @server.feature(types.SHUTDOWN)
+    async def on_shutdown(_: None) -> None:
+        if server.state.runs is not None:
+            await server.state.runs.cancel_all(wait=True)
+        for provider in list(server.state.providers.values()):
+            try:
+                await provider.aclose()
+            except Exception:  # closing must not block shutdown
+                log.debug("closing a provider failed", exc_info=True)
+        server.state.providers.clear()
+
+
+def _watch_files(server: AgentServer) -> None:
+    caps = server.client_capabilities.workspace
+    watched = caps.did_change_watched_files if caps else None
+    if not (watched and watched.dynamic_registration):
+        return
+    options = types.DidChangeWatchedFilesRegistrationOptions(
+        watchers=[types.FileSystemWatcher(glob_pattern="**/*")]
+    )
+    registration = types.Registration(
+        id="agentls-watch-files",
+        method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+        register_options=options,
+    )
+    server.client_register_capability(types.RegistrationParams(registrations=[registration]))

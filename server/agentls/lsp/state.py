@@ -1,0 +1,68 @@
+"""Everything one server session holds, in one place, passed explicitly to features."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Protocol
+
+from agentls.lsp.positions import Encoding
+
+if TYPE_CHECKING:  # heavy imports stay off the start-up path
+    from agentls.agents.registry import AgentRegistry
+    from agentls.context.index import WorkspaceIndex
+    from agentls.edits.model import ChangeSet
+    from agentls.engine.model import RunOutcome
+    from agentls.llm.base import Provider
+    from agentls.lsp.runs import RunRegistry
+    from agentls.settings_loader import LoadedSettings
+
+
+@dataclass(frozen=True, slots=True)
+class TextChange:
+    """One content change in code points of the text *before* it (LSP sends them in order)."""
+
+    start: int
+    end: int
+    new_text: str
+
+
+class DocumentListener(Protocol):
+    def opened(self, path: str, text: str) -> None: ...
+    def changed(self, path: str, changes: list[TextChange], new_text: str) -> None: ...
+    def closed(self, path: str) -> None: ...
+
+
+AfterApply = Callable[["RunOutcome", "ChangeSet"], None]
+
+
+@dataclass(frozen=True, slots=True)
+class ClientFeatures:
+    """What the client announced, reduced to the questions agentls asks."""
+
+    name: str = ""
+    progress: bool = False
+    create_files: bool = False
+    document_changes: bool = False
+    change_annotations: bool = False
+    resolve_edit: bool = False
+    markdown_hover: bool = True
+    encoding: Encoding = "utf-16"
+
+
+@dataclass
+class ServerState:
+    root: Path | None = None
+    client: ClientFeatures = field(default_factory=ClientFeatures)
+    editor_settings: dict[str, object] = field(default_factory=dict)
+    loaded: LoadedSettings | None = None
+    registry: AgentRegistry | None = None
+    index: WorkspaceIndex | None = None
+    runs: RunRegistry | None = None
+    providers: dict[tuple[str, str, str], Provider] = field(default_factory=dict)
+    after_apply: list[AfterApply] = field(default_factory=list)
+    document_listeners: list[DocumentListener] = field(default_factory=list)
+    # Problems already shown to the user, so a config reload does not repeat them.
+    shown_problems: set[str] = field(default_factory=set)
+    ledger: object | None = None  # provenance.Ledger once provenance is enabled

@@ -1,0 +1,88 @@
+"""ChangeSet (plain data) -> WorkspaceEdit, shaped by what the client can take."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from lsprotocol import types
+from pygls import uris
+
+from agentls.edits.model import TextEdit
+from agentls.lsp.positions import Encoding, LineIndex
+from agentls.lsp.state import ClientFeatures
+
+
+@dataclass(frozen=True, slots=True)
+class FileEdits:
+    """Edits for one file, against `text` (what the editor holds now)."""
+
+    path: str
+    text: str
+    version: int | None  # None: not open in the editor
+    edits: tuple[TextEdit, ...]
+    create: bool = False
+
+
+def lsp_range(index: LineIndex, start: int, end: int, encoding: Encoding) -> types.Range:
+    s_line, s_char = index.position(start, encoding)
+    e_line, e_char = index.position(end, encoding)
+    return types.Range(types.Position(s_line, s_char), types.Position(e_line, e_char))
+
+
+def text_edits(
+    text: str, edits: Sequence[TextEdit], encoding: Encoding, annotation: str | None
+) -> list[types.TextEdit | types.AnnotatedTextEdit]:
+    index = LineIndex(text)
+    result: list[types.TextEdit | types.AnnotatedTextEdit] = []
+    for edit in edits:
+        rng = lsp_range(index, edit.start, edit.end, encoding)
+        if annotation:
+            result.append(types.AnnotatedTextEdit(rng, edit.new_text, annotation))
+        else:
+            result.append(types.TextEdit(rng, edit.new_text))
+    return result
+
+
+def workspace_edit(
+    root: Path,
+    files: Sequence[FileEdits],
+    client: ClientFeatures,
+    annotation: types.ChangeAnnotation | None = None,
+) -> types.WorkspaceEdit:
+    """Creations become CreateFile only when the client said it supports them.
+
+    Callers write new files to disk themselves when `client.create_files` is False
+    and pass them here with `create=False` and empty `text`.
+    """
+    annotation_id = "agentls" if annotation and client.change_annotations else None
+    uri_of = {f.path: uris.from_fs_path(str(root / f.path)) or "" for f in files}
+    if not client.document_changes:
+        changes: Mapping[str, Sequence[types.TextEdit]] = {
+            uri_of[f.path]: text_edits(f.text, f.edits, client.encoding, None) for f in files
+        }
+        return types.WorkspaceEdit(changes=dict(changes))
+    operations: list[types.TextDocumentEdit | types.CreateFile] = []
+    for f in files:
+        uri = uri_of[f.path]
+        if f.create:
+            operations.append(
+                types.CreateFile(
+                    uri=uri,
+                    options=types.CreateFileOptions(overwrite=False, ignore_if_exists=False),
+                    annotation_id=annotation_id,
+                )
+            )
+        operations.append(
+            types.TextDocumentEdit(
+                text_document=types.OptionalVersionedTextDocumentIdentifier(
+                    uri=uri, version=f.version
+                ),
+                edits=text_edits(f.text, f.edits, client.encoding, annotation_id),
+            )
+        )
+    return types.WorkspaceEdit(
+        document_changes=operations,
+        change_annotations={annotation_id: annotation} if annotation_id and annotation else None,
+    )
