@@ -1,0 +1,65 @@
+"""What a model's answer says, before it is matched against any file.
+
+A block names a path exactly as the model wrote it (``None`` when it named
+none); `build.py` confines and resolves it. Texts are LF-normalised.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from agentls.edits.model import Problem
+
+
+@dataclass(frozen=True, slots=True)
+class WholeFile:
+    """The whole new content of a file; with no path, the text for the selection."""
+
+    path: str | None
+    content: str
+
+
+@dataclass(frozen=True, slots=True)
+class SearchReplace:
+    """Replace the lines ``search`` with ``replace`` (both end with a newline or are empty)."""
+
+    path: str | None
+    search: str
+    replace: str
+
+
+@dataclass(frozen=True, slots=True)
+class Hunk:
+    """One diff hunk: context+removed lines (``before``) and context+added (``after``)."""
+
+    before: str
+    after: str
+    old_start: int | None = None  # 1-based line number from the header; may be wrong
+
+
+@dataclass(frozen=True, slots=True)
+class DiffHunks:
+    """A unified diff for one file. ``creates`` when the source is /dev/null."""
+
+    path: str | None
+    hunks: tuple[Hunk, ...]
+    creates: bool = False
+
+
+Block = WholeFile | SearchReplace | DiffHunks
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedAnswer:
+    blocks: tuple[Block, ...] = ()
+    explanation: str = ""
+    problems: tuple[Problem, ...] = ()
+
+    @property
+    def paths(self) -> tuple[str, ...]:
+        """Paths the answer names, in order of first mention, as written."""
+        seen: dict[str, None] = {}
+        for block in self.blocks:
+            if block.path is not None:
+                seen.setdefault(block.path, None)
+        return tuple(seen)

@@ -1,0 +1,136 @@
+"""Recognise file paths in fence info strings and in label lines above a fence."""
+
+from __future__ import annotations
+
+import re
+
+_KEYED = re.compile(r"""\b(?:title|file|filename|path|name)\s*=\s*(?:"([^"]*)"|'([^']*)'|(\S+))""")
+_EXTENSION = re.compile(r"\.[A-Za-z0-9_+-]{1,12}$")
+_BARE_NAMES = frozenset(
+    {"Makefile", "Dockerfile", "Containerfile", "Procfile", "Gemfile", "Rakefile", "Justfile"}
+)
+_FORBIDDEN = set(" \t`*<>|\"'")
+_LIST_MARKER = re.compile(r"^(?:[-*+]|\d+[.)])\s+")
+_HEADING = re.compile(r"^#{1,6}\s+")
+_PREFIX = re.compile(
+    r"^(?:file(?:\s*name)?|path|new file|updated file|modified file)\s*:\s*", re.IGNORECASE
+)
+_TRAILING_BACKTICKED = re.compile(r"`([^`\s]+)`\s*:?\s*$")
+_WRAPPERS = ("**", "__", "`", "*", "_")
+# A path in running prose ("Changes to `x.y`:") must look like a source file.
+_COMMON_EXTENSIONS = frozenset(
+    {
+        "py",
+        "pyi",
+        "js",
+        "jsx",
+        "ts",
+        "tsx",
+        "mjs",
+        "cjs",
+        "json",
+        "yaml",
+        "yml",
+        "toml",
+        "ini",
+        "cfg",
+        "md",
+        "rst",
+        "txt",
+        "html",
+        "css",
+        "scss",
+        "go",
+        "rs",
+        "java",
+        "kt",
+        "c",
+        "h",
+        "cc",
+        "cpp",
+        "hpp",
+        "cs",
+        "rb",
+        "php",
+        "sh",
+        "bash",
+        "zsh",
+        "sql",
+        "lua",
+        "swift",
+        "vue",
+        "svelte",
+        "xml",
+        "env",
+        "lock",
+    }
+)
+
+
+def looks_like_path(text: str) -> bool:
+    """A single token that is plausibly a file path (not a word, URL or number)."""
+    if not text or len(text) > 4096 or any(c in _FORBIDDEN for c in text):
+        return False
+    if "://" in text or text.endswith(("/", ".", ":", ",")):
+        return False
+    if not any(c.isalpha() for c in text):
+        return False
+    name = text.rsplit("/", 1)[-1].rsplit("\\", 1)[-1]
+    if name in _BARE_NAMES or (name.startswith(".") and len(name) > 1):
+        return True
+    return bool(_EXTENSION.search(name)) and not name.startswith(".")
+
+
+def path_from_info(info: str) -> str | None:
+    """The path named in a fence's info string, e.g. ``python title="a.py"`` or ``py:a.py``."""
+    info = info.strip()
+    if not info:
+        return None
+    keyed = _KEYED.search(info)
+    if keyed:
+        value = next(g for g in keyed.groups() if g is not None)
+        return value if looks_like_path(value) else None
+    tokens = info.split()
+    first = tokens[0]
+    if ":" in first:
+        _, _, after = first.partition(":")
+        if looks_like_path(after):
+            return after
+    for token in tokens:
+        if looks_like_path(token) and token not in _BARE_NAMES:
+            return token
+    return None
+
+
+def path_from_label(line: str) -> str | None:
+    """The path a whole line names, in any common markdown decoration, else None.
+
+    Accepts ``app/x.py``, `` `app/x.py` ``, ``**app/x.py**``, ``### app/x.py``,
+    ``File: `app/x.py` ``, with or without a trailing colon, and a short line
+    ending in a backticked path such as ``Changes to `app/x.py`:``.
+    """
+    text = line.strip()
+    if not text or len(text) > 300:
+        return None
+    text = _HEADING.sub("", _LIST_MARKER.sub("", text))
+    for _ in range(4):
+        before = text
+        text = _PREFIX.sub("", text.rstrip(":").strip())
+        for mark in _WRAPPERS:
+            if len(text) > 2 * len(mark) and text.startswith(mark) and text.endswith(mark):
+                text = text[len(mark) : -len(mark)].strip()
+        if text == before:
+            break
+    if looks_like_path(text):
+        return text
+    tail = _TRAILING_BACKTICKED.search(line.strip())
+    if tail and len(line.strip()) <= 100 and _plausible_in_prose(tail.group(1)):
+        return tail.group(1)
+    return None
+
+
+def _plausible_in_prose(token: str) -> bool:
+    if not looks_like_path(token):
+        return False
+    extension = token.rsplit(".", 1)[-1].lower()
+    return "/" in token or extension in _COMMON_EXTENSIONS

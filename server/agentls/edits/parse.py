@@ -1,0 +1,139 @@
+"""Turn a model's answer into blocks, an explanation and problems. Never raises.
+
+The answer is read line by line. Fences, SEARCH/REPLACE sections and bare
+unified diffs become blocks; every other line is prose, which becomes the
+explanation (minus the lines used as path labels).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from agentls.edits.blocks import ParsedAnswer, WholeFile
+from agentls.edits.formats import FormatResult
+from agentls.edits.formats.fences import fence_opener, read_fence
+from agentls.edits.formats.labels import path_from_info, path_from_label
+from agentls.edits.formats.search_replace import (
+    block_end,
+    contains_search_replace,
+    is_search,
+)
+from agentls.edits.formats.search_replace import parse_lines as parse_sr_lines
+from agentls.edits.formats.udiff import bare_extent, is_header, looks_like_diff, parse_unified_diff
+from agentls.edits.model import Problem
+from agentls.edits.text import join_lines
+
+_THINK = re.compile(r"<think(?:ing)?>.*?</think(?:ing)?>", re.DOTALL | re.IGNORECASE)
+_DIFF_INFOS = frozenset({"diff", "patch", "udiff"})
+
+
+def parse_answer(text: str) -> ParsedAnswer:
+    try:
+        return parse_answer_unguarded(text)
+    except Exception as exc:  # a parser bug must not take the run down
+        return ParsedAnswer(problems=(Problem(f"could not read the answer: {exc!r}"),))
+
+
+@dataclass(slots=True)
+class _Reader:
+    lines: list[str]
+    result: FormatResult = field(default_factory=FormatResult)
+    prose: list[str | None] = field(default_factory=list)  # None: a line used as a label
+    prose_since_block: int = 0  # index into prose where the current gap started
+    current_path: str | None = None  # last path named, for bare SEARCH/REPLACE blocks
+
+    def label_before(self) -> str | None:
+        """Path on the last non-blank prose line since the previous block; consumes it."""
+        for k in range(len(self.prose) - 1, self.prose_since_block - 1, -1):
+            line = self.prose[k]
+            if line is None:
+                return None
+            if line.strip():
+                path = path_from_label(line)
+                if path is not None:
+                    self.prose[k] = None
+                return path
+        return None
+
+    def add(self, found: FormatResult) -> None:
+        self.result.extend(found)
+        for block in found.blocks:
+            if block.path is not None:
+                self.current_path = block.path
+        self.prose_since_block = len(self.prose)
+
+
+def parse_answer_unguarded(text: str) -> ParsedAnswer:
+    text = _THINK.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    reader = _Reader(text.split("\n"))
+    lines = reader.lines
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        if fence_opener(line):
+            i = _read_fenced(reader, i)
+        elif is_search(line):
+            i = _read_bare_search_replace(reader, i)
+        elif is_header(lines, i):
+            end = bare_extent(lines, i)
+            path = reader.label_before()
+            reader.add(parse_unified_diff("\n".join(lines[i:end]), path, lenient=False))
+            i = end
+        else:
+            reader.prose.append(line)
+            i += 1
+    return ParsedAnswer(
+        blocks=tuple(reader.result.blocks),
+        explanation=_explanation(reader.prose),
+        problems=tuple(reader.result.problems),
+    )
+
+
+def _read_fenced(reader: _Reader, start: int) -> int:
+    fence = read_fence(reader.lines, start)
+    label = reader.label_before()
+    path = path_from_info(fence.info) or label
+    content = fence.content
+    lang = fence.info.split()[0].split(":")[0].lower() if fence.info else ""
+    if contains_search_replace(content):
+        reader.add(parse_sr_lines(content, path or reader.current_path))
+    elif lang in _DIFF_INFOS or looks_like_diff(content):
+        reader.add(parse_unified_diff("\n".join(content), path))
+    elif not fence.closed:
+        reader.add(
+            FormatResult(
+                problems=[
+                    Problem(
+                        "a code block is not closed; the answer may be cut off",
+                        path=path,
+                    )
+                ]
+            )
+        )
+    else:
+        reader.add(FormatResult(blocks=[WholeFile(path, join_lines(content))]))
+    return fence.end + 1
+
+
+def _read_bare_search_replace(reader: _Reader, start: int) -> int:
+    lines = reader.lines
+    end = block_end(lines, start)
+    # Later blocks for the same file may follow after blank lines.
+    while True:
+        nxt = end + 1
+        while nxt < len(lines) and not lines[nxt].strip():
+            nxt += 1
+        if nxt < len(lines) and is_search(lines[nxt]):
+            end = block_end(lines, nxt)
+        else:
+            break
+    path = reader.label_before() or reader.current_path
+    reader.add(parse_sr_lines(lines[start : end + 1], path))
+    return end + 1
+
+
+def _explanation(prose: list[str | None]) -> str:
+    kept = [line.rstrip() for line in prose if line is not None]
+    text = "\n".join(kept).strip()
+    return re.sub(r"\n{3,}", "\n\n", text)
