@@ -16,12 +16,13 @@ from agentls.config import Settings
 from agentls.context.gather import gather_context
 from agentls.context.index import WorkspaceIndex
 from agentls.context.secrets import redact
-from agentls.edits import build_changeset, check_syntax, confine, parse_answer, repair_feedback
+from agentls.edits import build_changeset, check_syntax, parse_answer, repair_feedback
 from agentls.edits.model import ChangeSet, Problem
 from agentls.engine.edit_format import choose_edit_format
 from agentls.engine.model import Progress, ProgressCallback, RunOutcome, RunRequest
 from agentls.engine.prompt import build_messages, request_text
 from agentls.llm.base import Answer, ChatMessage, ChatRequest, Provider
+from agentls.paths import confine
 
 # Progress reports while streaming: the first token at once, then at most this often.
 _REPORT_INTERVAL = 0.1
