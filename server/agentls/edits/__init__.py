@@ -3,7 +3,11 @@
 Public API (everything else is private to the package):
 
 - `parse_answer(text) -> ParsedAnswer`: blocks, explanation, problems; never raises.
+- `ParsedAnswer.paths`: the paths named, as written; `ParsedAnswer.with_paths(confined)`.
+- `build_changeset(parsed, *, files, scope, target_path, selection) -> ChangeSet`.
 - `minimal_edits(old, new) -> tuple[TextEdit, ...]`, `apply_edits(text, edits) -> str`.
+- `check_syntax(path, text) -> Problem | None`, `repair_feedback(problems) -> str`.
+- `confine(root, raw) -> str | PathRefusal` (re-exported from `agentls.paths`).
 """
 
 from agentls.edits.blocks import (
@@ -14,9 +18,13 @@ from agentls.edits.blocks import (
     SearchReplace,
     WholeFile,
 )
+from agentls.edits.build import build_changeset
 from agentls.edits.diff import apply_edits, minimal_edits
+from agentls.edits.feedback import repair_feedback
 from agentls.edits.model import ChangeSet, FileChange, Problem, TextEdit
 from agentls.edits.parse import parse_answer
+from agentls.edits.syntax import check_syntax
+from agentls.paths import PathRefusal, confine
 
 __all__ = [
     "Block",
@@ -25,11 +33,16 @@ __all__ = [
     "FileChange",
     "Hunk",
     "ParsedAnswer",
+    "PathRefusal",
     "Problem",
     "SearchReplace",
     "TextEdit",
     "WholeFile",
     "apply_edits",
+    "build_changeset",
+    "check_syntax",
+    "confine",
     "minimal_edits",
     "parse_answer",
+    "repair_feedback",
 ]

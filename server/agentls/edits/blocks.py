@@ -6,7 +6,8 @@ none); `build.py` confines and resolves it. Texts are LF-normalised.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
 
 from agentls.edits.model import Problem
 
@@ -63,3 +64,16 @@ class ParsedAnswer:
             if block.path is not None:
                 seen.setdefault(block.path, None)
         return tuple(seen)
+
+    def with_paths(self, allowed: Mapping[str, str]) -> ParsedAnswer:
+        """Rename paths as written to confined paths; drop blocks whose path is not allowed.
+
+        The caller reports the refused paths (see `agentls.paths.confine`).
+        """
+        kept: list[Block] = []
+        for block in self.blocks:
+            if block.path is None:
+                kept.append(block)
+            elif block.path in allowed:
+                kept.append(replace(block, path=allowed[block.path]))
+        return ParsedAnswer(tuple(kept), self.explanation, self.problems)

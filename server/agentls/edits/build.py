@@ -1,0 +1,253 @@
+"""Turn parsed blocks into a ChangeSet against the current texts of the files.
+
+Matching works on LF text; each file keeps its own line endings, and new
+files use LF. Blocks for one file compose in order. A block that cannot be
+applied adds a Problem and changes nothing; the other blocks still apply.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Literal
+
+from agentls.edits.blocks import DiffHunks, ParsedAnswer, SearchReplace, WholeFile
+from agentls.edits.diff import minimal_edits
+from agentls.edits.match import Located, locate
+from agentls.edits.model import ChangeSet, FileChange, Problem
+from agentls.edits.selection import fit_to_selection, instruction_span
+from agentls.edits.text import detect_eol, from_lf, lf_offset, to_lf
+from agentls.paths import PathRefusal, normalize_relative
+
+# "# ... existing code ...", "// rest of the file unchanged": an abridged whole file.
+_ABRIDGED = re.compile(
+    r"^\s*(?:#|//|/\*|<!--|--|;)\s*(?:\.\.\.|…)?\s*"
+    r"(?:existing|rest of|remaining|unchanged|previous|other) ?(?:code|file|content|lines)?",
+    re.IGNORECASE,
+)
+
+
+@dataclass(slots=True)
+class _File:
+    original: str | None  # None: the file does not exist
+    eol: str
+    text: str  # LF working copy
+    near: int | None = None  # the selection (LF offset), shifted as edits land
+    created: bool = False
+
+    @property
+    def exists(self) -> bool:
+        return self.original is not None or self.created
+
+    def replace(self, start: int, end: int, new: str) -> None:
+        self.text = self.text[:start] + new + self.text[end:]
+        if self.near is not None and start <= self.near:
+            self.near = start if self.near < end else self.near + len(new) - (end - start)
+
+
+@dataclass(slots=True)
+class _Builder:
+    files: Mapping[str, str]
+    target_path: str | None
+    selection: tuple[int, int] | None
+    states: dict[str, _File]
+    problems: list[Problem]
+
+    def state(self, path: str) -> _File:
+        if path not in self.states:
+            original = self.files.get(path)
+            if original is None:
+                self.states[path] = _File(None, "\n", "")
+            else:
+                near = None
+                if path == self.target_path and self.selection is not None:
+                    near = lf_offset(original, self.selection[0])
+                self.states[path] = _File(original, detect_eol(original), to_lf(original), near)
+        return self.states[path]
+
+    def resolve(self, path: str | None) -> str | None:
+        if path is None:
+            if self.target_path is None:
+                self.problems.append(Problem("an edit names no file and no file is open"))
+            return self.target_path
+        clean = normalize_relative(path)
+        if isinstance(clean, PathRefusal):
+            self.problems.append(Problem(f"refused to touch this path: {clean.reason}", path=path))
+            return None
+        return clean
+
+    def whole_file(self, block: WholeFile, path: str) -> None:
+        st = self.state(path)
+        content = block.content
+        if not st.exists:
+            st.text, st.created = content, True
+            return
+        abridged = _abridged_line(content, st.text)
+        if abridged is not None:
+            self.problems.append(
+                Problem(
+                    "the code block for this file looks abridged, so it was not applied; "
+                    "send the complete file or SEARCH/REPLACE edits",
+                    path=path,
+                    hints=(abridged,),
+                )
+            )
+            return
+        if st.text and not st.text.endswith("\n") and content.endswith("\n"):
+            content = content[:-1]
+        elif st.text.endswith("\n") and content and not content.endswith("\n"):
+            content += "\n"
+        st.text = content
+
+    def search_replace(self, block: SearchReplace, path: str) -> None:
+        st = self.state(path)
+        if not block.search.strip():
+            if not st.exists:
+                st.text, st.created = block.replace, True
+            elif not st.text.strip():
+                st.text = block.replace
+            else:
+                self.problems.append(
+                    Problem(
+                        "the SEARCH text is empty but the file is not; quote the lines to replace",
+                        path=path,
+                    )
+                )
+            return
+        if not st.exists:
+            self.problems.append(_missing(path))
+            return
+        self.apply_found(st, locate(st.text, block.search, block.replace, near=st.near, path=path))
+
+    def diff(self, block: DiffHunks, path: str) -> None:
+        st = self.state(path)
+        if block.creates or not st.exists:
+            if st.exists and st.text.strip():
+                self.problems.append(
+                    Problem("the diff creates this file, but it already exists", path=path)
+                )
+            elif block.creates or all(not h.before.strip() for h in block.hunks):
+                st.text = "".join(h.after for h in block.hunks)
+                st.created = st.created or not st.exists
+            else:
+                self.problems.append(_missing(path))
+            return
+        for hunk in block.hunks:
+            if not hunk.before.strip():
+                if st.text.strip():
+                    self.problems.append(
+                        Problem("a diff hunk has no context or removed lines to locate", path=path)
+                    )
+                else:
+                    st.text = hunk.after
+                continue
+            near = st.near
+            if hunk.old_start is not None:
+                near = _line_offset(st.text, hunk.old_start)
+            found = locate(st.text, hunk.before, hunk.after, near=near, path=path, what="hunk")
+            self.apply_found(st, found)
+
+    def apply_found(self, st: _File, found: Located | Problem) -> None:
+        if isinstance(found, Problem):
+            self.problems.append(found)
+        else:
+            st.replace(found.start, found.end, found.replacement)
+
+    def selection_block(self, block: WholeFile) -> None:
+        path = self.target_path
+        if path is None or path not in self.files or self.selection is None:
+            self.problems.append(
+                Problem("the answer's code block names no file, and there is no selection")
+            )
+            return
+        st = self.state(path)
+        original = self.files[path]
+        start, end = (lf_offset(original, offset) for offset in self.selection)
+        start, end = instruction_span(st.text, min(start, end), max(start, end))
+        st.replace(start, end, fit_to_selection(st.text, start, end, block.content))
+
+
+def build_changeset(
+    parsed: ParsedAnswer,
+    *,
+    files: Mapping[str, str],
+    scope: Literal["selection", "workspace"],
+    target_path: str | None,
+    selection: tuple[int, int] | None,
+) -> ChangeSet:
+    """Apply the answer's blocks to ``files`` (current texts; a missing key: no such file).
+
+    A code block with no path replaces the selection (or the cursor line) of
+    ``target_path``, in either scope, when it is the answer's only block.
+    """
+    del scope  # both scopes put a pathless block where the instruction was
+    builder = _Builder(files, target_path, selection, {}, list(parsed.problems))
+    pathless = [b for b in parsed.blocks if isinstance(b, WholeFile) and b.path is None]
+    others = [b for b in parsed.blocks if not (isinstance(b, WholeFile) and b.path is None)]
+    if not others and len(pathless) == 1:
+        builder.selection_block(pathless[0])
+    elif not others and len(pathless) > 1:
+        builder.problems.append(
+            Problem(
+                f"the answer has {len(pathless)} code blocks without a file path; "
+                "name the file on the line before each block"
+            )
+        )
+    for block in others:
+        path = builder.resolve(block.path)
+        if path is None:
+            continue
+        if isinstance(block, WholeFile):
+            builder.whole_file(block, path)
+        elif isinstance(block, SearchReplace):
+            builder.search_replace(block, path)
+        else:
+            builder.diff(block, path)
+    return ChangeSet(
+        files=tuple(_changes(builder.states)),
+        explanation=parsed.explanation,
+        problems=tuple(builder.problems),
+    )
+
+
+def _changes(states: Mapping[str, _File]) -> list[FileChange]:
+    out = []
+    for path, st in states.items():
+        if st.original is None:
+            if st.created:
+                out.append(FileChange(path, "create", "", st.text, minimal_edits("", st.text)))
+            continue
+        new_text = from_lf(st.text, st.eol)
+        if new_text != st.original:
+            edits = minimal_edits(st.original, new_text)
+            out.append(FileChange(path, "modify", st.original, new_text, edits))
+    return out
+
+
+def _missing(path: str) -> Problem:
+    return Problem(
+        "this file does not exist, so its edit cannot match; to create it, send its whole content",
+        path=path,
+    )
+
+
+def _abridged_line(content: str, old: str) -> str | None:
+    """A "... existing code ..." comment that the file did not have before, if any."""
+    old_lines = set(old.split("\n"))
+    for line in content.split("\n"):
+        marked = "..." in line or "…" in line or "rest of" in line.lower()
+        if marked and _ABRIDGED.match(line) and line not in old_lines:
+            return line.strip()
+    return None
+
+
+def _line_offset(text: str, line_number: int) -> int:
+    """Offset where 1-based ``line_number`` starts (clamped)."""
+    offset = 0
+    for _ in range(max(line_number - 1, 0)):
+        nxt = text.find("\n", offset)
+        if nxt < 0:
+            return len(text)
+        offset = nxt + 1
+    return offset

@@ -1,0 +1,268 @@
+"""Locate a SEARCH text (or a diff hunk's "before" lines) in a file.
+
+The ladder climbs from strict to tolerant and stops at the first rung that
+matches anywhere:
+
+1. exact lines;
+2. lines equal after dropping trailing whitespace;
+3. lines equal up to one uniform indentation shift (the replacement is
+   re-indented by the same shift);
+4. SEARCH lines written as ``...`` stand for unchanged lines that are elided
+   (the REPLACE must elide in the same places).
+
+Several matches on one rung are settled by proximity to ``near`` (the
+selection) only when one is strictly closest; otherwise the edit is refused.
+On failure the Problem carries "did you mean" lines for a repair round.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from agentls.edits.model import Problem
+from agentls.edits.text import common_indent, indentation, reindent
+
+_ELISION = re.compile(
+    r"^\s*(?:\.\.\.|#\s*\.\.\.|//\s*\.\.\.|/\*\s*\.\.\.\s*\*/|<!--\s*\.\.\.\s*-->)\s*$"
+)
+_HINT_LINES = 12
+
+
+@dataclass(frozen=True, slots=True)
+class Located:
+    """Replace ``text[start:end]`` with ``replacement`` (already re-indented)."""
+
+    start: int
+    end: int
+    replacement: str
+    rung: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Lines:
+    """A text split into lines without their ends, plus each line's start offset."""
+
+    text: str
+    lines: list[str]
+    starts: list[int]
+    count: int  # real lines (a final newline does not start another line)
+
+    @classmethod
+    def of(cls, text: str) -> _Lines:
+        lines = text.split("\n")
+        starts = [0]
+        for line in lines:
+            starts.append(starts[-1] + len(line) + 1)
+        count = len(lines) - (1 if lines[-1] == "" else 0)
+        return cls(text, lines, starts, count)
+
+    def span(self, first: int, stop: int) -> tuple[int, int]:
+        """Offsets of lines [first, stop), including the newline of the last one."""
+        return self.starts[first], min(self.starts[stop], len(self.text))
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    first: int  # line index where the match starts
+    stop: int  # line index after the match
+    replacement: list[str]
+
+
+def _split_search(text: str) -> list[str]:
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+def locate(
+    text: str,
+    search: str,
+    replace: str,
+    *,
+    near: int | None = None,
+    path: str | None = None,
+    what: str = "SEARCH text",
+) -> Located | Problem:
+    """Find the one place ``search`` stands for in ``text`` (LF text, non-empty search)."""
+    file = _Lines.of(text)
+    slines, rlines = _split_search(search), _split_search(replace)
+    if not slines:
+        return Problem(f"the {what} is empty", path=path)
+    rungs: list[tuple[str, Callable[[], list[_Candidate]]]] = [
+        ("exact", lambda: _plain(file, slines, rlines, lambda a, b: a == b)),
+        ("trailing-whitespace", lambda: _plain(file, slines, rlines, _same_rstrip)),
+        ("indentation", lambda: _indented(file, slines, rlines, 0, file.count)),
+        ("elision", lambda: _elided(file, slines, rlines)),
+    ]
+    for rung, find in rungs:
+        candidates = find()
+        if not candidates:
+            continue
+        chosen = _settle(file, candidates, near)
+        if chosen is None:
+            lines = ", ".join(str(c.first + 1) for c in candidates[:6])
+            return Problem(
+                f"the {what} matches {len(candidates)} places (lines {lines}); "
+                "quote more surrounding lines so it matches exactly one",
+                path=path,
+            )
+        return _located(file, chosen, rung)
+    if any(_ELISION.match(line) for line in slines) and not _elision_counts_agree(slines, rlines):
+        return Problem(
+            f"the {what} elides lines with '...' but the replacement does not elide in the "
+            "same places",
+            path=path,
+        )
+    return Problem(f"the {what} was not found", path=path, hints=did_you_mean(file, slines))
+
+
+def _located(file: _Lines, chosen: _Candidate, rung: str) -> Located:
+    start, end = file.span(chosen.first, chosen.stop)
+    replacement = "".join(line + "\n" for line in chosen.replacement)
+    if end == len(file.text) and not file.text.endswith("\n") and replacement:
+        replacement = replacement[:-1]  # the file's last line has no newline: keep it so
+    return Located(start, end, replacement, rung)
+
+
+def _same_rstrip(a: str, b: str) -> bool:
+    return a.rstrip() == b.rstrip()
+
+
+def _plain(
+    file: _Lines, slines: list[str], rlines: list[str], same: Callable[[str, str], bool]
+) -> list[_Candidate]:
+    n = len(slines)
+    found = []
+    for k in range(file.count - n + 1):
+        if all(same(file.lines[k + j], slines[j]) for j in range(n)):
+            found.append(_Candidate(k, k + n, rlines))
+    return found
+
+
+def _indented(
+    file: _Lines, slines: list[str], rlines: list[str], lo: int, hi: int
+) -> list[_Candidate]:
+    """Matches in lines [lo, hi) where every line is shifted by the same indentation."""
+    n = len(slines)
+    removed = common_indent(slines)
+    dedented = reindent(slines, removed, "")
+    first = next((j for j, s in enumerate(dedented) if s.strip()), None)
+    if first is None:
+        return []
+    found = []
+    for k in range(lo, hi - n + 1):
+        anchor = file.lines[k + first]
+        body = dedented[first].rstrip()
+        if not anchor.rstrip().endswith(body.lstrip(" \t")):
+            continue
+        shift = indentation(anchor)
+        own = indentation(body)
+        if not shift.endswith(own):
+            continue
+        shift = shift[: len(shift) - len(own)]
+        if all(_shifted_equal(file.lines[k + j], dedented[j], shift) for j in range(n)):
+            found.append(_Candidate(k, k + n, reindent(rlines, removed, shift)))
+    return found
+
+
+def _shifted_equal(line: str, search: str, shift: str) -> bool:
+    if not search.strip():
+        return not line.strip()
+    return line.rstrip() == shift + search.rstrip()
+
+
+def _split_elisions(lines: list[str]) -> list[list[str]]:
+    pieces: list[list[str]] = [[]]
+    for line in lines:
+        if _ELISION.match(line):
+            pieces.append([])
+        else:
+            pieces[-1].append(line)
+    return pieces
+
+
+def _elision_counts_agree(slines: list[str], rlines: list[str]) -> bool:
+    return len(_split_elisions(slines)) == len(_split_elisions(rlines))
+
+
+def _elided(file: _Lines, slines: list[str], rlines: list[str]) -> list[_Candidate]:
+    spieces, rpieces = _split_elisions(slines), _split_elisions(rlines)
+    if len(spieces) < 2 or len(spieces) != len(rpieces):
+        return []
+    pairs = [(s, r) for s, r in zip(spieces, rpieces, strict=True) if s or r]
+    if not pairs or any(not s for s, _ in pairs):
+        return []  # lines to add next to an elision have no anchor
+    found = []
+    for head in _piece_matches(file, pairs[0][0], pairs[0][1], 0):
+        parts = [head]
+        for s, r in pairs[1:]:
+            following = _piece_matches(file, s, r, parts[-1].stop)
+            if not following:
+                break
+            parts.append(min(following, key=lambda c: c.first))
+        else:
+            found.append(_join_parts(file, parts))
+    return found
+
+
+def _piece_matches(file: _Lines, slines: list[str], rlines: list[str], lo: int) -> list[_Candidate]:
+    exact = [c for c in _plain(file, slines, rlines, _same_rstrip) if c.first >= lo]
+    return exact or _indented(file, slines, rlines, lo, file.count)
+
+
+def _join_parts(file: _Lines, parts: list[_Candidate]) -> _Candidate:
+    """One candidate spanning all parts; the elided lines between them stay as they are."""
+    replacement: list[str] = []
+    for i, part in enumerate(parts):
+        replacement.extend(part.replacement)
+        if i + 1 < len(parts):
+            replacement.extend(file.lines[part.stop : parts[i + 1].first])
+    return _Candidate(parts[0].first, parts[-1].stop, replacement)
+
+
+def _settle(file: _Lines, candidates: list[_Candidate], near: int | None) -> _Candidate | None:
+    if len(candidates) == 1:
+        return candidates[0]
+    if near is None:
+        return None
+
+    def distance(c: _Candidate) -> int:
+        start, end = file.span(c.first, c.stop)
+        return 0 if start <= near <= end else min(abs(start - near), abs(end - near))
+
+    ranked = sorted(candidates, key=distance)
+    return ranked[0] if distance(ranked[0]) < distance(ranked[1]) else None
+
+
+def did_you_mean(file: _Lines, slines: list[str]) -> tuple[str, ...]:
+    """The region of the file most like ``slines``, with line numbers."""
+    n = min(len(slines), max(file.count, 1))
+    if file.count == 0:
+        return ()
+    wanted = {s.strip() for s in slines if s.strip()}
+    hits = [1 if line.strip() in wanted else 0 for line in file.lines[: file.count]]
+    window = sum(hits[:n])
+    scores = [window]
+    for k in range(1, file.count - n + 1):
+        window += hits[k + n - 1] - hits[k - 1]
+        scores.append(window)
+    shortlist = sorted(range(len(scores)), key=lambda k: -scores[k])[:8]
+    target = "\n".join(s.strip() for s in slines)
+
+    def similarity(k: int) -> float:
+        region = "\n".join(line.strip() for line in file.lines[k : k + n])
+        return SequenceMatcher(None, region, target, autojunk=False).ratio()
+
+    best = max(shortlist, key=similarity)
+    if similarity(best) < 0.3:
+        return ()
+    shown = file.lines[best : best + min(n, _HINT_LINES)]
+    width = len(str(best + len(shown)))
+    return (
+        f"did you mean lines {best + 1}-{best + n}:",
+        *(f"{best + 1 + i:>{width}} | {line}" for i, line in enumerate(shown)),
+    )
