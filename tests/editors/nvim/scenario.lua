@@ -1,0 +1,215 @@
+-- Headless scenario driver. Reads AGENTLS_TEST_* variables, drives Neovim's own LSP
+-- client and writes what it saw as JSON for the pytest side to check.
+local env = {
+  scenario = os.getenv('AGENTLS_TEST_SCENARIO'),
+  file = os.getenv('AGENTLS_TEST_FILE'),
+  result = os.getenv('AGENTLS_TEST_RESULT'),
+  todo = os.getenv('AGENTLS_TEST_TODO'),
+  hover_line = os.getenv('AGENTLS_TEST_HOVER_LINE'),
+  action = os.getenv('AGENTLS_TEST_ACTION') or 'Implement backend',
+  instruction = os.getenv('AGENTLS_TEST_INSTRUCTION'),
+  keymap = os.getenv('AGENTLS_TEST_KEYMAP'),
+  timeout = tonumber(os.getenv('AGENTLS_TEST_TIMEOUT_MS') or '20000'),
+}
+
+local result = {
+  nvim = tostring(vim.version().major) .. '.' .. vim.version().minor .. '.' .. vim.version().patch,
+  steps = {},
+  offered = {},
+  progress = {},
+  apply_edits = {},
+  messages = {},
+  hover = nil,
+  error = nil,
+  lsp_log = vim.lsp.get_log_path(),
+}
+
+local function step(name)
+  table.insert(result.steps, name)
+end
+
+local function wait_for(what, ms, predicate)
+  if not vim.wait(ms, predicate, 20) then
+    error('timed out waiting for ' .. what, 0)
+  end
+end
+
+-- Record what the server sends, then let Neovim's own handlers do their job.
+local function record_handlers()
+  local handlers = vim.lsp.handlers
+  local original_progress = handlers['$/progress']
+  handlers['$/progress'] = function(err, params, ctx, config)
+    local value = params and params.value or {}
+    table.insert(result.progress, { kind = value.kind, title = value.title, message = value.message })
+    if original_progress then
+      return original_progress(err, params, ctx, config)
+    end
+  end
+  local original_apply = handlers['workspace/applyEdit']
+  handlers['workspace/applyEdit'] = function(err, params, ctx, config)
+    local answer = original_apply(err, params, ctx, config)
+    table.insert(result.apply_edits, { label = params.label, applied = answer and answer.applied })
+    return answer
+  end
+  local original_show = handlers['window/showMessage']
+  handlers['window/showMessage'] = function(err, params, ctx, config)
+    table.insert(result.messages, { type = params.type, message = params.message })
+    return original_show(err, params, ctx, config)
+  end
+  vim.notify = function(msg, level)
+    table.insert(result.messages, { type = level, message = tostring(msg) })
+  end
+end
+
+local function agentls_client(bufnr)
+  local clients = vim.lsp.get_clients and vim.lsp.get_clients({ bufnr = bufnr })
+    or vim.tbl_values(vim.lsp.buf_get_clients(bufnr))
+  for _, client in ipairs(clients) do
+    if client.name == 'agentls' then
+      return client
+    end
+  end
+end
+
+local function client_request(client, method, params, handler, bufnr)
+  if vim.fn.has('nvim-0.11') == 1 then
+    return client:request(method, params, handler, bufnr)
+  end
+  return client.request(method, params, handler, bufnr)
+end
+
+local function find_line(bufnr, text)
+  for i, line in ipairs(vim.api.nvim_buf_get_lines(bufnr, 0, -1, false)) do
+    if line:find(text, 1, true) then
+      return i, line
+    end
+  end
+  error('no line containing ' .. text, 0)
+end
+
+-- Choose the action titled env.action through Neovim's own code-action UI.
+local function run_code_action(row, line)
+  if vim.fn.has('nvim-0.11') == 1 then
+    vim.lsp.buf.code_action({
+      range = { start = { row, 0 }, ['end'] = { row, #line } },
+      filter = function(action)
+        table.insert(result.offered, action.title)
+        return action.title == env.action
+      end,
+      apply = true,
+    })
+    return
+  end
+  vim.ui.select = function(items, _, on_choice)
+    local chosen
+    for _, item in ipairs(items) do
+      local action = item.action or item[2]
+      table.insert(result.offered, action.title)
+      if action.title == env.action then
+        chosen = item
+      end
+    end
+    on_choice(chosen)
+  end
+  vim.lsp.buf.range_code_action(nil, { row, 0 }, { row, #line })
+end
+
+local function progress_kinds()
+  local kinds = {}
+  for _, p in ipairs(result.progress) do
+    kinds[p.kind] = true
+  end
+  return kinds
+end
+
+local function hover_text(bufnr, row)
+  local line = vim.api.nvim_buf_get_lines(bufnr, row - 1, row, false)[1]
+  local params = {
+    textDocument = { uri = vim.uri_from_bufnr(bufnr) },
+    position = { line = row - 1, character = #line:match('^%s*') + 1 },
+  }
+  local answers = vim.lsp.buf_request_sync(bufnr, 'textDocument/hover', params, 5000) or {}
+  local texts = {}
+  for _, answer in pairs(answers) do
+    local contents = answer.result and answer.result.contents
+    if type(contents) == 'table' then
+      if contents.value then
+        table.insert(texts, contents.value)
+      else
+        for _, part in ipairs(contents) do
+          table.insert(texts, type(part) == 'table' and part.value or part)
+        end
+      end
+    elseif type(contents) == 'string' then
+      table.insert(texts, contents)
+    end
+  end
+  return table.concat(texts, '\n')
+end
+
+local function scenario()
+  record_handlers()
+  vim.cmd('edit ' .. vim.fn.fnameescape(env.file))
+  local bufnr = vim.api.nvim_get_current_buf()
+  wait_for('agentls to attach', 15000, function()
+    local client = agentls_client(bufnr)
+    return client ~= nil and client.initialized == true
+  end)
+  step('attached')
+  local client = agentls_client(bufnr)
+  result.server_name = client.server_info and client.server_info.name
+  local row, line = find_line(bufnr, env.todo)
+  vim.api.nvim_win_set_cursor(0, { row, 0 })
+
+  if env.scenario == 'keymap' then
+    local keymap = dofile(env.keymap)
+    vim.ui.input = function(_, on_confirm)
+      on_confirm(env.instruction)
+    end
+    keymap.run_agent({})
+  else
+    run_code_action(row, line)
+  end
+  step('action chosen')
+
+  if env.scenario == 'cancel' then
+    wait_for('the run to start', 10000, function()
+      return progress_kinds().begin
+    end)
+    step('run started')
+    vim.wait(300)
+    client_request(client, 'workspace/executeCommand', { command = 'agentls.cancel' }, function() end, bufnr)
+    wait_for('progress end after cancel', 10000, function()
+      return progress_kinds()['end']
+    end)
+    step('cancelled')
+    vim.wait(1500) -- an edit arriving now would be a bug
+  else
+    wait_for('workspace/applyEdit', env.timeout, function()
+      return #result.apply_edits > 0
+    end)
+    step('edit applied')
+    vim.wait(200, function()
+      return progress_kinds()['end']
+    end)
+  end
+
+  vim.cmd('silent wall')
+  step('written')
+  if env.hover_line then
+    local hover_row = find_line(bufnr, env.hover_line)
+    result.hover = hover_text(bufnr, hover_row)
+    step('hovered')
+  end
+end
+
+local function finish()
+  local ok, err = pcall(scenario)
+  if not ok then
+    result.error = tostring(err)
+  end
+  vim.fn.writefile({ vim.fn.json_encode(result) }, env.result)
+  vim.cmd('qall!')
+end
+
+vim.api.nvim_create_autocmd('VimEnter', { nested = true, once = true, callback = finish })

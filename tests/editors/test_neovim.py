@@ -1,0 +1,168 @@
+"""Neovim 0.7 and 0.11, headless, with the shipped snippets from editors/nvim/.
+
+The scenario runs inside Neovim (tests/editors/nvim/scenario.lua) through Neovim's own
+code-action machinery; this side prepares the workspace and the scripted model and checks
+the files on disk and the JSON report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from editor_harness import (
+    EDITORS_TESTS,
+    EXPLANATION,
+    HOVER_LINE,
+    SNIPPETS,
+    TODO_LINE,
+    EditorRun,
+    FakeModel,
+    answer_turn,
+    copy_workspace,
+    expected_files,
+    find_editor,
+    run_editor,
+    server_env,
+    slow_turn,
+    snapshot,
+)
+
+AGENT = "backend-developer"
+
+
+@dataclass(frozen=True)
+class Neovim:
+    name: str
+    binary: str
+    version_prefix: str
+    snippet: Path
+
+
+def _neovim(name: str) -> Neovim:
+    if name == "nvim07":
+        return Neovim(
+            name, find_editor("AGENTLS_NVIM07", "nvim"), "0.7.", SNIPPETS / "nvim/agentls.lua"
+        )
+    binary = find_editor("AGENTLS_NVIM011", "/opt/agentls-editors/nvim011/bin/nvim")
+    return Neovim(name, binary, "0.11.", SNIPPETS / "nvim/agentls-0.11.lua")
+
+
+@pytest.fixture(params=["nvim07", "nvim011"])
+def nvim(request: pytest.FixtureRequest) -> Neovim:
+    return _neovim(request.param)
+
+
+def run_nvim(
+    nvim: Neovim,
+    tmp_path: Path,
+    model: FakeModel,
+    scenario: str,
+    snippets: list[Path] | None = None,
+    **extra: str,
+) -> tuple[EditorRun, Path]:
+    workspace = copy_workspace(tmp_path / "workspace")
+    report = tmp_path / "report.json"
+    env = server_env(model, tmp_path / "home")
+    env.update(
+        AGENTLS_TEST_DIR=str(EDITORS_TESTS),
+        AGENTLS_TEST_SNIPPETS=",".join(str(p) for p in (snippets or [nvim.snippet])),
+        AGENTLS_TEST_SCENARIO=scenario,
+        AGENTLS_TEST_FILE=str(workspace / "app/main.py"),
+        AGENTLS_TEST_RESULT=str(report),
+        AGENTLS_TEST_TODO=TODO_LINE,
+        **extra,
+    )
+    argv = [
+        nvim.binary,
+        "--headless",
+        "-n",
+        "-i",
+        "NONE",
+        "-u",
+        str(EDITORS_TESTS / "nvim/init.lua"),
+    ]
+    run = run_editor(argv, env, report, cwd=workspace)
+    assert run.report["nvim"].startswith(nvim.version_prefix), run.report["nvim"]
+    assert run.report.get("error") is None, failure_details(run)
+    return run, workspace
+
+
+def failure_details(run: EditorRun) -> str:
+    log = Path(run.report.get("lsp_log") or "/nonexistent")
+    tail = log.read_text()[-3000:] if log.exists() else "(no LSP log)"
+    return f"report: {run.report}\nstderr: {run.stderr}\nLSP log tail:\n{tail}"
+
+
+def after_implement(original: dict[str, str]) -> dict[str, str]:
+    return {**original, **expected_files()}
+
+
+def progress_kinds(report: dict[str, Any]) -> list[str]:
+    return [p["kind"] for p in report["progress"]]
+
+
+def test_implement_backend_through_code_action(
+    nvim: Neovim, tmp_path: Path, start_model: Callable[..., FakeModel]
+) -> None:
+    model = start_model([answer_turn()])
+    original = snapshot(copy_workspace(tmp_path / "original"))
+    run, workspace = run_nvim(
+        nvim, tmp_path, model, "implement", AGENTLS_TEST_HOVER_LINE=HOVER_LINE
+    )
+    report = run.report
+
+    assert {"Implement backend", "Implement backend in workspace"} <= set(report["offered"])
+    assert snapshot(workspace) == after_implement(original)
+    assert [e["label"] for e in report["apply_edits"]] == [f"agentls: {AGENT}"]
+    assert EXPLANATION in report["hover"]
+    assert AGENT in report["hover"]
+
+
+def test_progress_reported(
+    nvim: Neovim, tmp_path: Path, start_model: Callable[..., FakeModel]
+) -> None:
+    model = start_model([answer_turn()])
+    run, _ = run_nvim(nvim, tmp_path, model, "implement")
+    kinds = progress_kinds(run.report)
+
+    assert kinds[0] == "begin" and kinds[-1] == "end", kinds
+    assert run.report["progress"][0]["title"] == f"agentls: {AGENT}"
+
+
+def test_cancel_leaves_files_unchanged(
+    nvim: Neovim, tmp_path: Path, start_model: Callable[..., FakeModel]
+) -> None:
+    model = start_model([slow_turn(30.0)])
+    original = snapshot(copy_workspace(tmp_path / "original"))
+    run, workspace = run_nvim(nvim, tmp_path, model, "cancel")
+
+    assert run.report["steps"][-1] == "written"
+    assert run.report["apply_edits"] == []
+    assert snapshot(workspace) == original
+    assert len(model.requests()) == 1, "the run never reached the model"
+    assert run.seconds < 20, f"cancel took {run.seconds:.1f}s against a 30s model delay"
+
+
+def test_keymap_sends_instruction(
+    nvim: Neovim, tmp_path: Path, start_model: Callable[..., FakeModel]
+) -> None:
+    model = start_model([answer_turn()])
+    instruction = "return the build version as well"
+    original = snapshot(copy_workspace(tmp_path / "original"))
+    _, workspace = run_nvim(
+        nvim,
+        tmp_path,
+        model,
+        "keymap",
+        AGENTLS_TEST_KEYMAP=str(SNIPPETS / "nvim/keymap.lua"),
+        AGENTLS_TEST_INSTRUCTION=instruction,
+    )
+
+    assert snapshot(workspace) == after_implement(original)
+    [request] = model.requests()
+    assert instruction in str(request)
+    assert TODO_LINE in str(request)
