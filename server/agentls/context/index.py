@@ -1,0 +1,153 @@
+"""The workspace's candidate text files, listed once and cached until invalidated.
+
+With a `.git` folder and git on PATH the list comes from
+`git ls-files --cached --others --exclude-standard` (fast on big trees); otherwise from
+an `os.scandir` walk that honours the same ignore files (`context.ignore`). Both paths
+then drop always-ignored folders, secret files (`context.secrets`), the user's
+`context.exclude` patterns, obvious binary types, anything that is not a regular file,
+and symlinks whose target leaves the root. Directory symlinks are never followed (git
+does not follow them either), so symlink loops cannot happen.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+from agentls.config import ContextSettings
+from agentls.context.ignore import IgnoreRules, compile_patterns, in_always_ignored_dir
+from agentls.context.secrets import is_secret_path
+
+GIT_TIMEOUT_SECONDS = 10.0
+
+BINARY_SUFFIXES = frozenset(
+    {
+        ".png", ".jpg", ".jpeg", ".gif", ".bmp", ".ico", ".webp", ".tiff", ".psd",
+        ".pdf", ".zip", ".gz", ".tgz", ".bz2", ".xz", ".7z", ".rar", ".tar", ".jar",
+        ".war", ".whl", ".egg", ".pyc", ".pyo", ".so", ".dylib", ".dll", ".exe", ".o",
+        ".a", ".lib", ".class", ".bin", ".dat", ".db", ".sqlite", ".sqlite3", ".woff",
+        ".woff2", ".ttf", ".otf", ".eot", ".mp3", ".mp4", ".wav", ".ogg", ".flac",
+        ".mov", ".avi", ".mkv", ".webm", ".gguf", ".safetensors", ".onnx", ".pt",
+        ".pth", ".npy", ".npz", ".pkl", ".parquet", ".xlsx", ".xls", ".docx", ".doc",
+        ".pptx", ".ppt", ".wasm",
+    }
+)  # fmt: skip
+
+
+class WorkspaceIndex:
+    """Relative POSIX paths of the workspace's candidate text files (sorted)."""
+
+    def __init__(self, root: Path, settings: ContextSettings) -> None:
+        self.root = root.resolve()
+        self.settings = settings
+        self._files: tuple[str, ...] | None = None
+        self._file_set: frozenset[str] = frozenset()
+
+    def files(self) -> tuple[str, ...]:
+        if self._files is None:
+            self._files = self._list()
+            self._file_set = frozenset(self._files)
+        return self._files
+
+    def invalidate(self) -> None:
+        """Forget the cached list (call on file creation, deletion, rename or save)."""
+        self._files = None
+
+    def contains(self, rel_path: str) -> bool:
+        self.files()
+        return rel_path in self._file_set
+
+    def _list(self) -> tuple[str, ...]:
+        listed = _git_files(self.root)
+        candidates = listed if listed is not None else _walk_files(self.root)
+        exclude = compile_patterns(self.settings.exclude) if self.settings.exclude else None
+        kept = {
+            rel
+            for rel in candidates
+            if not in_always_ignored_dir(rel)
+            and _suffix(rel) not in BINARY_SUFFIXES
+            and not is_secret_path(rel)
+            and not (exclude and exclude.match_file(rel))
+            and _is_regular_file_inside(self.root, rel)
+        }
+        return tuple(sorted(kept))
+
+
+def _git_files(root: Path) -> list[str] | None:
+    """Paths from git, or None when git is missing, fails, or this is not a repo root."""
+    git = shutil.which("git")
+    if git is None or not (root / ".git").exists():
+        return None
+    command = [git, "ls-files", "--cached", "--others", "--exclude-standard", "-z"]
+    try:
+        done = subprocess.run(
+            command,
+            cwd=root,
+            capture_output=True,
+            timeout=GIT_TIMEOUT_SECONDS,
+            check=False,
+            stdin=subprocess.DEVNULL,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if done.returncode != 0:
+        return None
+    names = done.stdout.decode("utf-8", errors="surrogateescape").split("\0")
+    return [name for name in names if name and _is_clean_utf8(name)]
+
+
+def _walk_files(root: Path) -> Iterator[str]:
+    """Files under root, not entering ignored folders or following folder symlinks."""
+    stack: list[tuple[Path, str, IgnoreRules]] = [(root, "", IgnoreRules.for_root(root))]
+    while stack:
+        folder, rel_folder, rules = stack.pop()
+        try:
+            with os.scandir(folder) as entries:
+                listed = list(entries)
+        except OSError:
+            continue
+        for entry in listed:
+            if not _is_clean_utf8(entry.name):
+                continue
+            rel = f"{rel_folder}/{entry.name}" if rel_folder else entry.name
+            try:
+                is_dir = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                continue
+            if is_dir:
+                if not rules.is_ignored(rel, is_dir=True):
+                    stack.append((Path(entry.path), rel, rules.entering(Path(entry.path), rel)))
+            elif not rules.is_ignored(rel):
+                yield rel
+
+
+def _suffix(rel: str) -> str:
+    name = rel.rpartition("/")[2]
+    dot = name.rfind(".")
+    return name[dot:].lower() if dot > 0 else ""
+
+
+def _is_regular_file_inside(root: Path, rel: str) -> bool:
+    path = os.path.join(root, rel)
+    try:
+        mode = os.lstat(path).st_mode
+        if stat.S_ISREG(mode):
+            return True
+        if not stat.S_ISLNK(mode):
+            return False
+        target = Path(path).resolve(strict=True)
+    except (OSError, RuntimeError):  # missing, broken link, loop
+        return False
+    return target.is_file() and target.is_relative_to(root)
+
+
+def _is_clean_utf8(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
