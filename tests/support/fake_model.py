@@ -514,7 +514,12 @@ class FakeModel:
         server = _Server(self._address, _Handler)
         server.fake = self
         self._server = server
-        self._thread = threading.Thread(target=server.serve_forever, name="fake-model", daemon=True)
+        self._thread = threading.Thread(
+            target=server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="fake-model",
+            daemon=True,
+        )
         self._thread.start()
         return self
 

@@ -1,19 +1,19 @@
 """Errors a provider may raise, each with a message a person can act on.
 
-    LLMError
-    ├── ProviderConfigError      no key, unknown provider, bad base URL
-    ├── ProviderHTTPError        the service answered with an error status
-    │   ├── BadRequest           400
-    │   ├── AuthenticationFailed 401, 403: names the key variable
-    │   ├── ModelNotFound        404: names the model
-    │   ├── RateLimited          429 (after retries)
-    │   └── ServiceUnavailable   5xx (after retries)
-    ├── ProviderUnreachable      refused, DNS, connect timeout: names the URL
-    ├── ProviderTimeout          no data within the read timeout
-    └── AnswerError              the stream broke or the answer is unusable
-        ├── StreamInterrupted    cut mid-answer, malformed SSE or JSON
-        ├── EmptyAnswer          the model said nothing
-        └── AnswerTooLarge       over `max_answer_bytes`
+LLMError
+├── ProviderConfigError      no key, unknown provider, bad base URL
+├── ProviderHTTPError        the service answered with an error status
+│   ├── BadRequest           400
+│   ├── AuthenticationFailed 401, 403: names the key variable
+│   ├── ModelNotFound        404: names the model
+│   ├── RateLimited          429 (after retries)
+│   └── ServiceUnavailable   5xx (after retries)
+├── ProviderUnreachable      refused, DNS, connect timeout: names the URL
+├── ProviderTimeout          no data within the read timeout
+└── AnswerError              the stream broke or the answer is unusable
+    ├── StreamInterrupted    cut mid-answer, malformed SSE or JSON
+    ├── EmptyAnswer          the model said nothing
+    └── AnswerTooLarge       over `max_answer_bytes`
 """
 
 from __future__ import annotations
@@ -23,6 +23,13 @@ class LLMError(Exception):
     """Base class. ``str(error)`` is the user-facing message."""
 
     retryable = False
+    attempts = 1  # set by the retry loop when it gives up after several tries
+
+    def __str__(self) -> str:
+        message = super().__str__()
+        if self.attempts > 1:
+            return f"{message} (It failed {self.attempts} times in a row.)"
+        return message
 
 
 class ProviderConfigError(LLMError):

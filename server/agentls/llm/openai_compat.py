@@ -1,0 +1,138 @@
+"""OpenAI-compatible chat completions, streamed: OpenAI, vLLM, llama.cpp, LM Studio,
+OpenRouter, Ollama's /v1. The base URL includes the version path, e.g. ``…/v1``."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from agentls.config import HttpSettings
+from agentls.llm.base import Answer, ChatRequest, DeltaCallback, Usage
+from agentls.llm.errors import ServiceUnavailable, StreamInterrupted
+from agentls.llm.http_errors import DEFAULT_UNREACHABLE_HINT, Service, provider_message
+from agentls.llm.retry import RetryPolicy, Sleep, retry_stream
+from agentls.llm.sse import ServerSentEvent
+from agentls.llm.streaming import event_json, make_client, stream_answer
+
+DEFAULT_BASE_URL = "https://api.openai.com/v1"
+
+
+class OpenAIStreamDecoder:
+    """Reads ``chat.completion.chunk`` events up to ``data: [DONE]``."""
+
+    def __init__(self) -> None:
+        self.finished = False
+        self.finish_reason: str | None = None
+        self.model: str | None = None
+        self.usage = Usage()
+
+    @property
+    def complete(self) -> bool:
+        # Some servers end without [DONE]; a finish reason is then enough.
+        return self.finished or self.finish_reason is not None
+
+    def feed(self, event: ServerSentEvent) -> str:
+        if event.is_done:
+            self.finished = True
+            return ""
+        chunk = event_json(event)
+        if "error" in chunk:
+            message = provider_message(json.dumps(chunk)) or "no details"
+            raise ServiceUnavailable(
+                f"The model service reported an error in the middle of its answer: {message}", 500
+            )
+        self.model = chunk.get("model") or self.model
+        usage = chunk.get("usage")
+        if isinstance(usage, dict):
+            self.usage = Usage(usage.get("prompt_tokens"), usage.get("completion_tokens"))
+        choices = chunk.get("choices") or []
+        if not choices or not isinstance(choices[0], dict):
+            return ""
+        choice = choices[0]
+        if choice.get("finish_reason"):
+            self.finish_reason = str(choice["finish_reason"])
+        delta = choice.get("delta")
+        content = delta.get("content") if isinstance(delta, dict) else None
+        if content is not None and not isinstance(content, str):
+            raise StreamInterrupted(f"The model service sent non-text content: {content!r:.200}")
+        return content or ""
+
+
+class OpenAICompatProvider:
+    """Streams ``POST {base_url}/chat/completions``. One HTTP client per object."""
+
+    def __init__(
+        self,
+        base_url: str,
+        api_key: str | None,
+        http: HttpSettings,
+        *,
+        key_env: str | None = "OPENAI_API_KEY",
+        name: str = "openai",
+        unreachable_hint: str = DEFAULT_UNREACHABLE_HINT,
+        sleep: Sleep = asyncio.sleep,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
+        self.name = name
+        self.base_url = base_url.rstrip("/")
+        self._key = api_key
+        self._key_env = key_env
+        self._http = http
+        self._unreachable_hint = unreachable_hint
+        self._sleep = sleep
+        headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
+        self._client = make_client(http, headers, transport)
+
+    @property
+    def http_client(self) -> httpx.AsyncClient:
+        """The provider's client, for other calls to the same service (e.g. model lists)."""
+        return self._client
+
+    def __repr__(self) -> str:
+        return f"OpenAICompatProvider(name={self.name!r}, base_url={self.base_url!r})"
+
+    def request_body(self, request: ChatRequest) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "model": request.model,
+            "messages": [{"role": m.role, "content": m.content} for m in request.messages],
+            "stream": True,
+            "stream_options": {"include_usage": True},
+        }
+        if request.temperature is not None:
+            body["temperature"] = request.temperature
+        if request.max_tokens is not None:
+            # Newer OpenAI models want max_completion_tokens; other servers know max_tokens.
+            official = urlsplit(self.base_url).hostname == "api.openai.com"
+            body["max_completion_tokens" if official else "max_tokens"] = request.max_tokens
+        return body
+
+    def service(self, model: str) -> Service:
+        return Service(
+            base_url=self.base_url,
+            model=model,
+            key_env=self._key_env,
+            secret=self._key,
+            unreachable_hint=self._unreachable_hint,
+            base_url_hint=" Also check that the base URL ends in the API version (such as /v1).",
+        )
+
+    async def complete(self, request: ChatRequest, on_delta: DeltaCallback | None = None) -> Answer:
+        url = f"{self.base_url}/chat/completions"
+        body = self.request_body(request)
+        service = self.service(request.model)
+
+        async def attempt(forward: DeltaCallback) -> Answer:
+            decoder = OpenAIStreamDecoder()
+            return await stream_answer(
+                self._client, url, body, decoder, service, self._http, forward
+            )
+
+        policy = RetryPolicy.from_settings(self._http)
+        return await retry_stream(attempt, policy, on_delta, sleep=self._sleep)
+
+    async def aclose(self) -> None:
+        await self._client.aclose()
