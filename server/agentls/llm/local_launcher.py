@@ -30,6 +30,10 @@ from dataclasses import asdict, dataclass
 from typing import IO, Any
 
 PARENT_POLL_SECONDS = 1.0
+# Server-side defaults; a request's own max_tokens / temperature win. Tiny models ramble
+# until the context is full and wander at high temperatures.
+DEFAULT_MAX_TOKENS = 2048
+DEFAULT_TEMPERATURE = 0.2
 _PR_SET_PDEATHSIG = 1
 
 
@@ -69,6 +73,8 @@ def start_llama_server(config: LaunchConfig) -> tuple[str, Any]:
     params.n_parallel = 1
     params.cpuparams.n_threads = config.threads
     params.cpuparams_batch.n_threads = config.threads
+    params.n_predict = DEFAULT_MAX_TOKENS
+    params.sampling.temp = DEFAULT_TEMPERATURE
     server = xllamacpp.Server(params)
     return str(server.listening_address), server
 

@@ -1,0 +1,343 @@
+"""`agentls run`: run an agent headless; print its explanation and diff, or `--apply` it.
+
+Exit codes: 0 the change was printed or applied; 1 the model's answer could not be used
+(its problems are printed) or the model failed mid-run; 2 usage or configuration error;
+130 cancelled by Ctrl-C. Progress goes to stderr, as a spinner only when stderr is a TTY.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import difflib
+import itertools
+import json
+import os
+import re
+import sys
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+from agentls.edits.model import FileChange
+from agentls.engine.model import DocumentSnapshot, Progress, RunOutcome, RunRequest, Scope
+from agentls.llm.errors import (
+    AuthenticationFailed,
+    BadRequest,
+    LLMError,
+    ModelNotFound,
+    ProviderConfigError,
+)
+
+EXIT_OK, EXIT_UNUSABLE, EXIT_USAGE, EXIT_CANCELLED = 0, 1, 2, 130
+_CONFIG_ERRORS = (ProviderConfigError, AuthenticationFailed, ModelNotFound, BadRequest)
+_RANGE = re.compile(r"^(?P<path>.+?):(?P<start>\d+)(?:-(?P<end>\d+))?$")
+
+
+class UsageError(Exception):
+    """Bad flags or workspace; the message says what to change."""
+
+
+@dataclass(frozen=True, slots=True)
+class RunOptions:
+    workspace: Path
+    instruction: str = ""
+    agent: str | None = None
+    file: str | None = None
+    scope: Scope | None = None
+    apply: bool = False
+    as_json: bool = False
+
+
+def main(args: argparse.Namespace) -> int:
+    options = RunOptions(
+        workspace=Path(args.workspace or "."),
+        instruction=args.instruction or "",
+        agent=args.agent,
+        file=args.file,
+        scope=args.scope,
+        apply=bool(args.apply),
+        as_json=bool(args.json),
+    )
+    try:
+        return asyncio.run(run(options, env=os.environ, out=sys.stdout, err=sys.stderr))
+    except KeyboardInterrupt:
+        # asyncio.run cancelled the run (closing the model's stream) before re-raising.
+        if options.as_json:
+            print(json.dumps({"status": "cancelled", "applied": False}))
+        print("agentls: cancelled; nothing was changed.", file=sys.stderr)
+        return EXIT_CANCELLED
+
+
+async def run(options: RunOptions, *, env: Mapping[str, str], out: TextIO, err: TextIO) -> int:
+    from agentls.agents.registry import discover_agents
+    from agentls.context.index import WorkspaceIndex
+    from agentls.engine.run import run_agent
+    from agentls.llm.factory import make_provider, resolve_provider
+    from agentls.settings_loader import load_settings
+
+    report = _Reporter(options.as_json, out, err)
+    try:
+        root = _workspace(options.workspace)
+        loaded = load_settings(workspace_root=root, editor_settings=None, env=env)
+        for config_problem in loaded.problems:
+            print(f"agentls: config: {config_problem.render()}", file=err)
+        settings = loaded.settings
+        registry = discover_agents(workspace_root=root, settings=settings, env=env)
+        agent = registry.get(options.agent) if options.agent else registry.default()
+        if agent is None:
+            names = ", ".join(a.name for a in registry.agents) or "none"
+            raise UsageError(f"no agent named {options.agent!r}; agents found: {names}")
+        request = _request(options, root, agent)
+        choice = resolve_provider(settings, env)
+        provider = make_provider(choice, settings, env)
+    except (UsageError, LLMError) as error:
+        return report.fail(EXIT_USAGE, str(error))
+
+    if choice.provider == "local" and settings.provider is None:
+        from agentls.llm.local import LOCAL_FALLBACK_NOTICE
+
+        print(f"agentls: {LOCAL_FALLBACK_NOTICE}", file=err)
+    model = env.get("AGENTLS_MODEL") or agent.model or choice.model
+    spinner = _Spinner(err) if err.isatty() and not options.as_json else None
+    try:
+        outcome = await run_agent(
+            request,
+            settings=settings,
+            provider=provider,
+            provider_name=choice.provider,
+            model=model,
+            index=WorkspaceIndex(root, settings.context),
+            on_progress=spinner.update if spinner else None,
+            secret_values=_secret_values(env, choice.api_key_env),
+        )
+    except LLMError as error:
+        code = EXIT_USAGE if isinstance(error, _CONFIG_ERRORS) else EXIT_UNUSABLE
+        return report.fail(code, f"{agent.name} failed: {error}")
+    finally:
+        if spinner:
+            spinner.stop()
+        await provider.aclose()
+    return report.outcome(outcome, root, apply=options.apply)
+
+
+# -- building the request ------------------------------------------------------------
+
+
+def _workspace(path: Path) -> Path:
+    root = path.expanduser().resolve()
+    if not root.is_dir():
+        raise UsageError(f"workspace {path} is not a folder")
+    return root
+
+
+def _request(options: RunOptions, root: Path, agent: Any) -> RunRequest:
+    document, selection, has_range = _document(options.file, root)
+    scope: Scope = options.scope or ("selection" if has_range else "workspace")
+    if scope == "selection" and document is None:
+        raise UsageError("--scope selection needs --file PATH[:START-END]")
+    if not options.instruction.strip() and not has_range:
+        raise UsageError('say what to do: agentls run "instruction" (or --file PATH:START-END)')
+    return RunRequest(
+        agent=agent,
+        scope=scope,
+        workspace_root=root,
+        document=document,
+        selection=selection,
+        instruction=options.instruction,
+    )
+
+
+def _document(
+    spec: str | None, root: Path
+) -> tuple[DocumentSnapshot | None, tuple[int, int], bool]:
+    """The file named by --file, and the code-point range of its lines START-END."""
+    if spec is None:
+        return None, (0, 0), False
+    match = _RANGE.match(spec)
+    raw_path = match["path"] if match else spec
+    path = (root / raw_path).resolve()
+    if not path.is_relative_to(root):
+        raise UsageError(f"--file {raw_path} is outside the workspace {root}")
+    try:
+        text = path.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise UsageError(f"cannot read --file {raw_path}: {error}") from None
+    snapshot = DocumentSnapshot(path.relative_to(root).as_posix(), text, None)
+    if not match:
+        return snapshot, (0, 0), False
+    first, last = int(match["start"]), int(match["end"] or match["start"])
+    lines = text.splitlines(keepends=True)
+    if not 1 <= first <= last <= max(len(lines), 1):
+        raise UsageError(f"--file {spec}: lines {first}-{last} are not in 1-{len(lines)}")
+    start = sum(len(line) for line in lines[: first - 1])
+    end = sum(len(line) for line in lines[:last])
+    end -= len(lines[last - 1]) - len(lines[last - 1].rstrip("\r\n")) if lines else 0
+    return snapshot, (start, end), True
+
+
+def _secret_values(env: Mapping[str, str], key_env: str | None) -> tuple[str, ...]:
+    names = {"OPENAI_API_KEY", "ANTHROPIC_API_KEY", *([key_env] if key_env else [])}
+    return tuple(v for n in sorted(names) if len(v := env.get(n, "")) >= 8)
+
+
+# -- reporting and applying ----------------------------------------------------------
+
+
+def unified_diff(change: FileChange) -> str:
+    old = "" if change.kind == "create" else change.old_text
+    return "".join(
+        difflib.unified_diff(
+            old.splitlines(keepends=True),
+            change.new_text.splitlines(keepends=True),
+            fromfile="/dev/null" if change.kind == "create" else f"a/{change.path}",
+            tofile=f"b/{change.path}",
+        )
+    )
+
+
+class ApplyRefused(Exception):
+    pass
+
+
+def apply_changes(root: Path, changes: tuple[FileChange, ...]) -> None:
+    """Write every change atomically, after checking all of them (none is written on refusal)."""
+    plan: list[tuple[Path, FileChange]] = []
+    for change in changes:
+        target = (root / change.path).resolve()
+        if not target.is_relative_to(root):
+            raise ApplyRefused(f"{change.path} is outside the workspace")
+        current = target.read_bytes().decode("utf-8") if target.is_file() else None
+        if change.kind == "modify" and current != change.old_text:
+            raise ApplyRefused(f"{change.path} changed on disk during the run")
+        if change.kind == "create" and current is not None and current != change.new_text:
+            raise ApplyRefused(f"{change.path} appeared on disk during the run")
+        plan.append((target, change))
+    for target, change in plan:
+        _write_atomically(target, change.new_text)
+
+
+def _write_atomically(target: Path, text: str) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    mode = target.stat().st_mode & 0o7777 if target.exists() else None
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as stream:
+            stream.write(text.encode("utf-8"))
+            stream.flush()
+            os.fsync(stream.fileno())
+        if mode is not None:
+            os.chmod(tmp, mode)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+class _Reporter:
+    """Prints the result as text (explanation on stdout, the rest on stderr) or as JSON."""
+
+    def __init__(self, as_json: bool, out: TextIO, err: TextIO) -> None:
+        self.as_json, self.out, self.err = as_json, out, err
+
+    def fail(self, code: int, message: str) -> int:
+        if self.as_json:
+            status = "usage-error" if code == EXIT_USAGE else "failed"
+            self._json({"status": status, "applied": False, "message": message})
+        print(f"agentls: {message}", file=self.err)
+        return code
+
+    def outcome(self, outcome: RunOutcome, root: Path, *, apply: bool) -> int:
+        changes = outcome.changes
+        errors = [p for p in changes.problems if p.severity == "error"]
+        for problem in changes.problems:
+            print(f"agentls: {problem.severity}: {problem.render()}", file=self.err)
+        status, code, message = "printed", EXIT_OK, ""
+        if errors:
+            status, code = "refused", EXIT_UNUSABLE
+            message = "the answer could not be applied, so nothing was changed"
+        elif changes.is_empty:
+            status, code = "empty", EXIT_UNUSABLE
+            message = "the model answered without a code change"
+        elif apply:
+            try:
+                apply_changes(root, changes.files)
+                status = "applied"
+            except (ApplyRefused, OSError, UnicodeDecodeError) as error:
+                status, code, message = "refused", EXIT_UNUSABLE, f"not applied: {error}"
+        diffs = {} if errors else {f.path: unified_diff(f) for f in changes.files}
+        if self.as_json:
+            self._json(self._result(outcome, status, message, diffs))
+        else:
+            if outcome.explanation.strip():
+                print(outcome.explanation.strip() + "\n", file=self.out)
+            for text in diffs.values():
+                self.out.write(text if text.endswith("\n") else text + "\n")
+            if message:
+                print(f"agentls: {message}", file=self.err)
+            elif status == "applied":
+                print(f"agentls: applied changes to {len(diffs)} file(s)", file=self.err)
+        return code
+
+    def _result(
+        self, outcome: RunOutcome, status: str, message: str, diffs: dict[str, str]
+    ) -> dict[str, Any]:
+        changes = outcome.changes
+        return {
+            "status": status,
+            "applied": status == "applied",
+            "message": message,
+            "run_id": outcome.run_id,
+            "provider": outcome.provider,
+            "model": outcome.model,
+            "explanation": outcome.explanation,
+            "files": [
+                {"path": f.path, "kind": f.kind, "diff": diffs[f.path]}
+                for f in changes.files
+                if f.path in diffs
+            ],
+            "problems": [
+                {"severity": p.severity, "path": p.path, "message": p.message, "hints": p.hints}
+                for p in changes.problems
+            ],
+            "input_tokens": outcome.input_tokens,
+            "output_tokens": outcome.output_tokens,
+        }
+
+    def _json(self, data: dict[str, Any]) -> None:
+        json.dump(data, self.out, indent=2)
+        self.out.write("\n")
+
+
+class _Spinner:
+    """A one-line spinner with the phase and token count, redrawn on stderr."""
+
+    _FRAMES = "|/-\\"
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        self._frames = itertools.cycle(self._FRAMES)
+        self._text = "starting"
+        self._task = asyncio.get_running_loop().create_task(self._tick())
+
+    def update(self, progress: Progress) -> None:
+        tokens = f" ({progress.tokens} tokens)" if progress.tokens else ""
+        self._text = f"{progress.message}{tokens}"
+        self._draw()
+
+    def _draw(self) -> None:
+        line = f"{next(self._frames)} {self._text}"[:100]
+        self._stream.write(f"\r\x1b[2K{line}")
+        self._stream.flush()
+
+    async def _tick(self) -> None:
+        while True:
+            await asyncio.sleep(0.12)
+            self._draw()
+
+    def stop(self) -> None:
+        self._task.cancel()
+        self._stream.write("\r\x1b[2K")
+        self._stream.flush()
