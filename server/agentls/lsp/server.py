@@ -19,6 +19,9 @@ FEATURE_MODULES = (
     "agentls.lsp.documents",
     "agentls.lsp.actions",
     "agentls.lsp.runs",
+    "agentls.lsp.hover",
+    "agentls.lsp.lens",
+    "agentls.lsp.explain",
 )
 
 

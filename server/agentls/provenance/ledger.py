@@ -187,12 +187,15 @@ class Ledger:
             self._seen[path] = digest
             self.dirty = True
 
-    def reanchor(self, path: str, text: str) -> ReanchorResult:
-        """Fit regions to ``text`` when it may differ from what the ledger last saw."""
+    def reanchor(self, path: str, text: str, force: bool = False) -> ReanchorResult:
+        """Fit regions to ``text`` when it may differ from what the ledger last saw.
+
+        ``force``: check every region even if ``text`` is the text last seen.
+        """
         regions = self._regions.get(path)
         if not regions:
             return ReanchorResult()
-        if self._seen.get(path) == content_hash(text):
+        if not force and self._seen.get(path) == content_hash(text):
             return ReanchorResult(kept=len(regions))
         kept = moved = 0
         alive: list[Region] = []
