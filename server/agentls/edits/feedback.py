@@ -9,7 +9,7 @@ from agentls.edits.model import Problem
 
 def repair_feedback(problems: Iterable[Problem]) -> str:
     """Compact text: each problem with its "did you mean" lines, then what to send."""
-    listed = [p.render() for p in problems]
+    listed = [p.render().replace("\n", "\n  ") for p in problems]
     if not listed:
         return ""
     return "\n".join(
