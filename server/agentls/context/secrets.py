@@ -8,9 +8,11 @@ file sent, they are redacted first, so a real value pasted there still does not 
 `redact` has two kinds of rules:
 - token shapes that are unambiguous anywhere (`sk-…`, `AKIA…`, `ghp_…`, PEM blocks, …)
   and the literal values of the process's own API-key variables;
-- `password=`/`secret:`/`token =` assignments, applied only to config-like files
-  (`.env`, `.ini`, `.toml`, `.yaml`, …), or when no path is given, because in code the
-  same shape is usually ordinary code (`token = request.headers[...]`).
+- assignments to a key that ends in a secret word (`db_password`, `client_secret`,
+  `auth_token`, `api_key`, …). In config-like files (`.env`, `.ini`, `.toml`, `.yaml`,
+  `.json`, …) any long value is redacted. Elsewhere (code, or no path given) only a
+  quoted literal of 12+ characters with a digit or symbol is, because there the same
+  shape is usually ordinary code (`token = request.headers[...]`).
 """
 
 from __future__ import annotations
@@ -57,7 +59,7 @@ _SECRET_NAME = re.compile("|".join(fnmatch.translate(p) for p in SECRET_NAME_PAT
 API_KEY_ENV_VARS = ("OPENAI_API_KEY", "ANTHROPIC_API_KEY")
 
 _CONFIG_SUFFIXES = frozenset(
-    {".env", ".ini", ".cfg", ".conf", ".config", ".properties", ".toml", ".yaml", ".yml"}
+    {".env", ".ini", ".cfg", ".conf", ".config", ".properties", ".toml", ".yaml", ".yml", ".json"}
 )
 _CONFIG_NAMES = frozenset({".env", ".npmrc", ".pypirc", ".netrc", "dockerfile"})
 
@@ -88,8 +90,9 @@ _VALUE_PATTERNS = (
 )
 _ASSIGNMENT = re.compile(
     r"""(?ix)
-    (\b[\w.-]*(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key|private[_-]?key)
-     [\w.-]*["']?\s*[:=]\s*)          # key and separator
+    (\b[\w.-]*(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key
+      |secret[_-]?key|private[_-]?key)
+     ["']?\s*[:=]\s*)                  # a key ending in a secret word, and separator
     (["']?)                              # optional quote
     ([^\s"'#;,]{8,})                     # the value
     \2
@@ -97,6 +100,7 @@ _ASSIGNMENT = re.compile(
 )
 # Keys that name a secret's variable, file or size rather than hold it.
 _NOT_A_SECRET_KEY = re.compile(r"[_.-](?:env|var|file|path|url|uri|name|length|len|count|size)$")
+_CODE_LITERAL = re.compile(r"[0-9!@#$%^&*+/=~]")  # a secret literal in code is not just words
 _PLACEHOLDER = re.compile(r"^(?:\$\{.*\}|\$\w+|<.*>|%\(.*\)s?|\{\{.*\}\})$")
 
 
@@ -143,19 +147,20 @@ def redact(
     for pattern in _VALUE_PATTERNS:
         text, hits = pattern.subn(lambda m: m.group(1) + REDACTED, text)
         count += hits
-    if path is None or is_config_like(path):
-        replaced: list[int] = []
+    config = path is not None and is_config_like(path)
+    replaced: list[int] = []
 
-        def replace(match: re.Match[str]) -> str:
-            key_part, quote, value = match.group(1), match.group(2), match.group(3)
-            if not _looks_like_secret_value(key_part, value):
-                return match.group(0)
-            replaced.append(1)
-            return f"{key_part}{quote}{REDACTED}{quote}"
+    def replace(match: re.Match[str]) -> str:
+        key_part, quote, value = match.group(1), match.group(2), match.group(3)
+        if not _looks_like_secret_value(key_part, value):
+            return match.group(0)
+        if not config and not (quote and _CODE_LITERAL.search(value) and len(value) >= 12):
+            return match.group(0)
+        replaced.append(1)
+        return f"{key_part}{quote}{REDACTED}{quote}"
 
-        text = _ASSIGNMENT.sub(replace, text)
-        count += len(replaced)
-    return text, count
+    text = _ASSIGNMENT.sub(replace, text)
+    return text, count + len(replaced)
 
 
 def redact_values(text: str, secret_values: Iterable[str]) -> tuple[str, int]:

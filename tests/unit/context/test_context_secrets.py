@@ -76,7 +76,7 @@ def test_extra_exclude_patterns() -> None:
     assert not is_secret_path("data/customers.csv")
 
 
-# (text, what must disappear, path); None path means "unknown: treat as config".
+# (text, what must disappear, path); None path means "unknown: treat as code".
 REDACTED_CASES = [
     ("key = 'sk-abcdefghijklmnopqrstuvwxyz0123456789'", "sk-abcdefghij", "a.py"),
     ("OPENAI_API_KEY=sk-proj-Abc123_def456-ghi789JKL012mno", "sk-proj-Abc", "a.py"),
@@ -118,6 +118,9 @@ REDACTED_CASES = [
     ("password: 'Tr0ub4dor&3xyz'", "Tr0ub4dor", "config/settings.yaml"),
     ('"client_secret": "abcd1234efgh5678"', "abcd1234efgh", None),
     ("api_key = zyxwvut98765", "zyxwvut98765", "settings.ini"),
+    ('{"db": {"password": "plainwords"}}', "plainwords", "appsettings.json"),
+    ("SECRET_KEY = 'django-insecure-8x!k2m@q'", "django-insecure", "proj/settings.py"),
+    ('const authToken = "a1b2c3d4e5f6g7h8";', "a1b2c3d4e5f6", "src/client.ts"),
     ("[auth]\ntoken = qwertyuiop123\n", "qwertyuiop123", "app.toml"),
 ]
 
@@ -181,6 +184,7 @@ token_url = "https://example.com/token"
 secret: ${DB_SECRET}
 password: <set me>
 max_tokens: 100000000
+tokenizer: gpt2-tokenizer-v1
 """
 
 
@@ -189,18 +193,30 @@ max_tokens: 100000000
     [
         (ORDINARY_CODE, "app/views.py"),
         (ORDINARY_CODE, "src/login.ts"),
+        (ORDINARY_CODE, None),
         (ORDINARY_CONFIG, "pyproject.toml"),
         (ORDINARY_CONFIG, "config.yaml"),
     ],
 )
-def test_no_false_positives(text: str, path: str) -> None:
+def test_no_false_positives(text: str, path: str | None) -> None:
     assert redact(text, path=path) == (text, 0)
 
 
-def test_assignment_rule_applies_only_to_config_like_files() -> None:
-    line = 'db_password = "s3cretvalue99"\n'
-    assert redact(line, path="app/settings.py") == (line, 0)
-    assert redact(line, path="app/settings.cfg")[1] == 1
+@pytest.mark.parametrize(
+    ("line", "code_hits", "config_hits"),
+    [
+        ("db_password = s3cretvalue99\n", 0, 1),  # unquoted: code would be an expression
+        ('db_password = "plainwordsonly"\n', 0, 1),  # a quoted word is not a code secret
+        ('db_password = "short1"\n', 0, 0),  # too short anywhere
+        ('db_password = "s3cret-value-99"\n', 1, 1),
+    ],
+)
+def test_assignment_rule_is_stricter_outside_config_files(
+    line: str, code_hits: int, config_hits: int
+) -> None:
+    assert redact(line, path="app/settings.py")[1] == code_hits
+    assert redact(line)[1] == code_hits
+    assert redact(line, path="app/settings.cfg")[1] == config_hits
 
 
 @pytest.mark.parametrize(
