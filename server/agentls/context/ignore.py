@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 import pathspec
 
@@ -46,6 +46,10 @@ def read_patterns(path: Path) -> list[str]:
         return []
 
 
+def _has_patterns(lines: Iterable[str]) -> bool:
+    return any(line.strip() and not line.startswith("#") for line in lines)
+
+
 def in_always_ignored_dir(rel_path: str) -> bool:
     """True when any folder on the path is one of ALWAYS_IGNORED_DIRS."""
     return not ALWAYS_IGNORED_DIRS.isdisjoint(rel_path.split("/")[:-1])
@@ -69,21 +73,20 @@ class IgnoreRules:
         levels: list[_Level] = []
         exclude = read_patterns(root / ".git" / "info" / "exclude")
         for lines in (exclude, read_patterns(root / ".gitignore")):
-            if any(line.strip() for line in lines):
+            if _has_patterns(lines):
                 levels.append(_Level("", compile_patterns(lines)))
         return cls(tuple(levels))
 
     def entering(self, folder: Path, rel_folder: str) -> IgnoreRules:
         """Rules inside `rel_folder` (relative, no trailing slash): adds its `.gitignore`."""
         lines = read_patterns(folder / ".gitignore")
-        if not any(line.strip() for line in lines):
+        if not _has_patterns(lines):
             return self
         return IgnoreRules((*self.levels, _Level(rel_folder + "/", compile_patterns(lines))))
 
     def is_ignored(self, rel_path: str, *, is_dir: bool = False) -> bool:
         """Whether `rel_path` (relative to the root, POSIX) is ignored; deepest rule wins."""
-        name = PurePosixPath(rel_path).name
-        if is_dir and name in ALWAYS_IGNORED_DIRS:
+        if is_dir and rel_path.rpartition("/")[2] in ALWAYS_IGNORED_DIRS:
             return True
         for level in reversed(self.levels):
             if level.base and not rel_path.startswith(level.base):

@@ -15,7 +15,7 @@ import os
 import shutil
 import stat
 import subprocess
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from agentls.config import ContextSettings
@@ -63,7 +63,10 @@ class WorkspaceIndex:
 
     def _list(self) -> tuple[str, ...]:
         listed = _git_files(self.root)
-        candidates = listed if listed is not None else _walk_files(self.root)
+        if listed is None:
+            candidates: Iterable[str] = _walk_files(self.root)
+        else:
+            candidates = (rel for rel in listed if _is_regular_file_inside(self.root, rel))
         exclude = compile_patterns(self.settings.exclude) if self.settings.exclude else None
         kept = {
             rel
@@ -72,7 +75,6 @@ class WorkspaceIndex:
             and _suffix(rel) not in BINARY_SUFFIXES
             and not is_secret_path(rel)
             and not (exclude and exclude.match_file(rel))
-            and _is_regular_file_inside(self.root, rel)
         }
         return tuple(sorted(kept))
 
@@ -101,7 +103,8 @@ def _git_files(root: Path) -> list[str] | None:
 
 
 def _walk_files(root: Path) -> Iterator[str]:
-    """Files under root, not entering ignored folders or following folder symlinks."""
+    """Regular files under root (and symlinks to files inside it), not entering ignored
+    folders or following folder symlinks."""
     stack: list[tuple[Path, str, IgnoreRules]] = [(root, "", IgnoreRules.for_root(root))]
     while stack:
         folder, rel_folder, rules = stack.pop()
@@ -121,7 +124,11 @@ def _walk_files(root: Path) -> Iterator[str]:
             if is_dir:
                 if not rules.is_ignored(rel, is_dir=True):
                     stack.append((Path(entry.path), rel, rules.entering(Path(entry.path), rel)))
-            elif not rules.is_ignored(rel):
+            elif rules.is_ignored(rel):
+                continue
+            elif entry.is_file(follow_symlinks=False) or (
+                entry.is_symlink() and _is_regular_file_inside(root, rel)
+            ):
                 yield rel
 
 
