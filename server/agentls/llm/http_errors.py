@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import math
+import socket
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -182,14 +184,17 @@ def error_for_exception(
             f"{http_timeouts.connect:g} s. {service.unreachable_hint}"
         )
     if isinstance(exc, httpx.ConnectError):
-        detail = str(exc).lower()
-        if any(sign in detail for sign in _DNS_SIGNS):
+        causes = list(_causes(exc))
+        detail = " ".join(str(e) for e in causes).lower()
+        if any(isinstance(e, socket.gaierror) for e in causes) or any(
+            sign in detail for sign in _DNS_SIGNS
+        ):
             host = urlsplit(service.base_url).hostname
             return ProviderUnreachable(
                 f"Could not find the host '{host}' of the model service at {url} (DNS lookup "
                 f"failed). {service.unreachable_hint}"
             )
-        if "refused" in detail:
+        if any(isinstance(e, ConnectionRefusedError) for e in causes) or "refused" in detail:
             return ProviderUnreachable(
                 f"Could not connect to the model service at {url}: connection refused. "
                 f"{service.unreachable_hint}"
@@ -215,6 +220,16 @@ def error_for_exception(
         f"{where} closed the connection without answering ({type(exc).__name__}). "
         f"{service.unreachable_hint}"
     )
+
+
+def _causes(exc: BaseException) -> Iterator[BaseException]:
+    """The exception and what it was raised from (httpx wraps the socket error)."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        yield current
+        current = current.__cause__ or current.__context__
 
 
 def _reason(status: int) -> str:
