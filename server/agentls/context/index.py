@@ -16,6 +16,7 @@ import shutil
 import stat
 import subprocess
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from agentls.config import ContextSettings
@@ -38,28 +39,44 @@ BINARY_SUFFIXES = frozenset(
 )  # fmt: skip
 
 
+@dataclass(frozen=True, slots=True)
+class _Listing:
+    files: tuple[str, ...]
+    members: frozenset[str]
+
+
 class WorkspaceIndex:
-    """Relative POSIX paths of the workspace's candidate text files (sorted)."""
+    """Relative POSIX paths of the workspace's candidate text files (sorted).
+
+    Safe to use from a worker thread while the event loop calls `invalidate()`: a
+    listing that an invalidation overtook is returned once but not cached."""
 
     def __init__(self, root: Path, settings: ContextSettings) -> None:
         self.root = root.resolve()
         self.settings = settings
-        self._files: tuple[str, ...] | None = None
-        self._file_set: frozenset[str] = frozenset()
+        self._listing: _Listing | None = None
+        self._generation = 0
 
     def files(self) -> tuple[str, ...]:
-        if self._files is None:
-            self._files = self._list()
-            self._file_set = frozenset(self._files)
-        return self._files
+        return self._current().files
+
+    def contains(self, rel_path: str) -> bool:
+        return rel_path in self._current().members
 
     def invalidate(self) -> None:
         """Forget the cached list (call on file creation, deletion, rename or save)."""
-        self._files = None
+        self._generation += 1
+        self._listing = None
 
-    def contains(self, rel_path: str) -> bool:
-        self.files()
-        return rel_path in self._file_set
+    def _current(self) -> _Listing:
+        listing = self._listing
+        if listing is None:
+            generation = self._generation
+            files = self._list()
+            listing = _Listing(files, frozenset(files))
+            if generation == self._generation:
+                self._listing = listing
+        return listing
 
     def _list(self) -> tuple[str, ...]:
         listed = _git_files(self.root)

@@ -6,6 +6,9 @@ import io
 import json
 from pathlib import Path
 
+import pytest
+
+from agentls.agents import registry
 from agentls.cli_agents import run
 
 
@@ -50,3 +53,11 @@ def test_json_listing(tmp_path: Path) -> None:
     assert data["agents"][1]["actions"] == []
     assert data["shadowed"][0]["origin"] == "bundled"
     assert data["errors"][0]["source"].endswith("broken.md")
+
+
+def test_no_agents_at_all_exits_1(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(registry, "_bundled_folders", lambda: iter([tmp_path / "none"]))
+    (tmp_path / "ws").mkdir()
+    code, out, err = invoke(tmp_path / "ws", tmp_path)
+    assert (code, out) == (1, "")
+    assert "no agents found" in err

@@ -175,3 +175,24 @@ def test_deeper_rules_win(tmp_path: Path) -> None:
 )
 def test_always_ignored_dirs(path: str, expected: bool) -> None:
     assert in_always_ignored_dir(path) is expected
+
+
+def test_listing_overtaken_by_invalidate_is_not_cached(tmp_path: Path) -> None:
+    make_tree(tmp_path, {"a.py": "a\n"})
+    index = WorkspaceIndex(tmp_path, ContextSettings())
+    real_list = index._list
+    calls: list[int] = []
+
+    def list_then_file_appears() -> tuple[str, ...]:
+        listed = real_list()
+        if not calls:
+            make_tree(tmp_path, {"b.py": "b\n"})
+            index.invalidate()  # a watcher event arrives while the worker thread lists
+        calls.append(1)
+        return listed
+
+    index._list = list_then_file_appears  # type: ignore[method-assign]
+    assert index.files() == ("a.py",)
+    assert index.files() == ("a.py", "b.py")
+    assert index.files() == ("a.py", "b.py")
+    assert len(calls) == 2
