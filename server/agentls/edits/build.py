@@ -27,6 +27,9 @@ _ABRIDGED = re.compile(
     re.IGNORECASE,
 )
 
+# A whole-file block this much shorter than a file this long is taken as a fragment.
+_FRAGMENT_MIN_LINES = 30
+
 
 @dataclass(slots=True)
 class _File:
@@ -94,11 +97,37 @@ class _Builder:
                 )
             )
             return
+        if _looks_like_fragment(content, st.text):
+            self.fragment(block, path, st)
+            return
         if st.text and not st.text.endswith("\n") and content.endswith("\n"):
             content = content[:-1]
         elif st.text.endswith("\n") and content and not content.endswith("\n"):
             content += "\n"
         st.text = content
+
+    def fragment(self, block: WholeFile, path: str, st: _File) -> None:
+        """A short block labelled with a long file: the selection's new text, or refused."""
+        untouched = path in self.files and st.text == to_lf(self.files[path])
+        if path == self.target_path and self.selection is not None and untouched:
+            self.selection_block(block)
+            self.problems.append(
+                Problem(
+                    "the code block for this file is much shorter than the file, "
+                    "so it replaced the selection instead of the whole file",
+                    path=path,
+                    severity="warning",
+                )
+            )
+            return
+        self.problems.append(
+            Problem(
+                "the code block for this file is much shorter than the file and looks like "
+                "a fragment, so it was not applied; send the complete file or "
+                "SEARCH/REPLACE edits",
+                path=path,
+            )
+        )
 
     def search_replace(self, block: SearchReplace, path: str) -> None:
         st = self.state(path)
@@ -230,6 +259,13 @@ def _missing(path: str) -> Problem:
         "this file does not exist, so its edit cannot match; to create it, send its whole content",
         path=path,
     )
+
+
+def _looks_like_fragment(content: str, old: str) -> bool:
+    """True when a long file would shrink to under a third of its lines."""
+    old_lines = sum(1 for line in old.split("\n") if line.strip())
+    new_lines = sum(1 for line in content.split("\n") if line.strip())
+    return old_lines >= _FRAGMENT_MIN_LINES and new_lines * 3 < old_lines
 
 
 def _abridged_line(content: str, old: str) -> str | None:

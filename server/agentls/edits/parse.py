@@ -26,6 +26,9 @@ from agentls.edits.text import join_lines
 
 _THINK = re.compile(r"<think(?:ing)?>.*?</think(?:ing)?>", re.DOTALL | re.IGNORECASE)
 _DIFF_INFOS = frozenset({"diff", "patch", "udiff"})
+# Selection/cursor markers the prompt puts into the file; models sometimes echo them.
+_MARKER_LINE = re.compile(r"^[ \t]*<<<agentls:[a-z-]+>>>[ \t]*\n", re.MULTILINE)
+_MARKER = re.compile(r"<<<agentls:[a-z-]+>>>")
 
 
 def parse_answer(text: str) -> ParsedAnswer:
@@ -66,6 +69,7 @@ class _Reader:
 
 def parse_answer_unguarded(text: str) -> ParsedAnswer:
     text = _THINK.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+    text = _MARKER.sub("", _MARKER_LINE.sub("", text))
     reader = _Reader(text.split("\n"))
     lines = reader.lines
     i = 0

@@ -259,3 +259,29 @@ def test_no_blocks_gives_explanation_only() -> None:
     changes = run({TARGET: SRC}, "This code adds numbers.")
     assert changes.files == () and changes.problems == ()
     assert changes.explanation == "This code adds numbers."
+
+
+LONG = "".join(f"def f{i}():\n    return {i}\n\n" for i in range(20))
+
+
+def test_short_labelled_block_on_long_file_replaces_the_selection() -> None:
+    selection = _span(LONG, "def f3():\n    return 3\n")
+    answer = f"{TARGET}\n```python\ndef f3():\n    return 33\n```"
+    changes = run({TARGET: LONG}, answer, selection=selection)
+    assert changes.files[0].new_text == LONG.replace("return 3\n", "return 33\n")
+    assert [p.severity for p in changes.problems] == ["warning"]
+
+
+def test_short_labelled_block_on_long_other_file_is_refused() -> None:
+    answer = "app/long.py\n```python\ndef f3():\n    return 33\n```"
+    changes = run({TARGET: SRC, "app/long.py": LONG}, answer, selection=(0, 0))
+    assert changes.files == ()
+    assert "looks like a fragment" in changes.problems[0].message
+
+
+def test_echoed_selection_markers_are_dropped() -> None:
+    before = "x = 1\n# TODO: y\n"
+    answer = sr("<<<agentls:selection>>># TODO: y<<<agentls:end-selection>>>\n", "y = 2\n")
+    check(before, answer, "x = 1\ny = 2\n")
+    answer = f"{TARGET}\n```python\nx = 1\n<<<agentls:cursor>>>\ny = 2\n```"
+    check(before, answer, "x = 1\ny = 2\n")
