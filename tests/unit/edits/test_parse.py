@@ -30,6 +30,10 @@ LABELLED = {
     "line_blank_between": f"app/x.py\n\n{FENCE}",
     "line_sentence_ending_in_path": f"Changes to `app/x.py`:\n{FENCE}",
     "line_list_item": f"- `app/x.py`\n{FENCE}",
+    "line_numbered_heading": f"## 1. `app/x.py`\n{FENCE}",
+    "line_heading_with_words": f"### Updated app/x.py\n{FENCE}",
+    "line_bold_new_file_remark": f"**app/x.py** (new file)\n{FENCE}",
+    "line_backticks_remark_colon": f"`app/x.py` (updated):\n{FENCE}",
 }
 
 
@@ -47,6 +51,8 @@ NOT_LABELS = {
     "url": f"https://example.com/x.py\n{FENCE}",
     "method_call_in_prose": f"Replace `foo.bar` with:\n{FENCE}",
     "version_number": f"1.2.3\n{FENCE}",
+    "heading_without_path": f"### Step 2: run it\n{FENCE}",
+    "sentence_mentioning_a_file": f"Here is foo.py the file\n{FENCE}",
 }
 
 

@@ -15,6 +15,7 @@ _HEADING = re.compile(r"^#{1,6}\s+")
 _PREFIX = re.compile(
     r"^(?:file(?:\s*name)?|path|new file|updated file|modified file)\s*:\s*", re.IGNORECASE
 )
+_REMARK = re.compile(r"\s*\((?:new|new file|updated|modified|created?|changed)\)\s*:?\s*$", re.I)
 _TRAILING_BACKTICKED = re.compile(r"`([^`\s]+)`\s*:?\s*$")
 _WRAPPERS = ("**", "__", "`", "*", "_")
 # A path in running prose ("Changes to `x.y`:") must look like a source file.
@@ -106,16 +107,19 @@ def path_from_label(line: str) -> str | None:
     """The path a whole line names, in any common markdown decoration, else None.
 
     Accepts ``app/x.py``, `` `app/x.py` ``, ``**app/x.py**``, ``### app/x.py``,
-    ``File: `app/x.py` ``, with or without a trailing colon, and a short line
-    ending in a backticked path such as ``Changes to `app/x.py`:``.
+    ``File: `app/x.py` ``, with or without a trailing colon or a remark such as
+    ``(new file)``; also a short line ending in a backticked path such as
+    ``Changes to `app/x.py`:``, and a heading ending in a path (``## Update app/x.py``).
     """
     text = line.strip()
     if not text or len(text) > 300:
         return None
-    text = _HEADING.sub("", _LIST_MARKER.sub("", text))
-    for _ in range(4):
+    heading = text.startswith("#")
+    for _ in range(6):
         before = text
-        text = _PREFIX.sub("", text.rstrip(":").strip())
+        text = _HEADING.sub("", _LIST_MARKER.sub("", text))
+        text = _REMARK.sub("", text).rstrip(":").strip()
+        text = _PREFIX.sub("", text)
         for mark in _WRAPPERS:
             if len(text) > 2 * len(mark) and text.startswith(mark) and text.endswith(mark):
                 text = text[len(mark) : -len(mark)].strip()
@@ -123,9 +127,13 @@ def path_from_label(line: str) -> str | None:
             break
     if looks_like_path(text):
         return text
-    tail = _TRAILING_BACKTICKED.search(line.strip())
-    if tail and len(line.strip()) <= 100 and _plausible_in_prose(tail.group(1)):
+    short = len(line.strip()) <= 100
+    tail = _TRAILING_BACKTICKED.search(_REMARK.sub("", line.strip()))
+    if tail and short and _plausible_in_prose(tail.group(1)):
         return tail.group(1)
+    last = text.split()[-1].strip("`*_:") if heading and text.split() else ""
+    if short and _plausible_in_prose(last):
+        return last
     return None
 
 
