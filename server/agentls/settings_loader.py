@@ -6,9 +6,11 @@ Layers, lowest to highest priority:
 
 Each layer is validated one field at a time: a bad value is dropped with a
 `ConfigProblem` and the layer's other fields still apply. Broken YAML skips that file
-only. Unknown keys are warnings. API keys are refused everywhere except the process
-environment (`OPENAI_API_KEY`, `ANTHROPIC_API_KEY`, or the variable named by
-`api_key_env`), which this module never reads.
+only. Unknown keys are warnings; an `AGENTLS_*` variable is only read when it names a
+setting or a known section (`AGENTLS_HTTP__TYPO` warns, `AGENTLS_TEST_DIR` is not ours).
+API keys are refused everywhere except the process environment (`OPENAI_API_KEY`,
+`ANTHROPIC_API_KEY`, or the variable named by `api_key_env`), which this module never
+reads.
 """
 
 from __future__ import annotations
@@ -197,11 +199,19 @@ def _env_layer(env: Mapping[str, str]) -> _Layer:
         if not name.startswith(_ENV_PREFIX) or value == "":
             continue
         dotted = _ENV_SHORT_NAMES.get(name) or name[len(_ENV_PREFIX) :].lower().replace("__", ".")
+        if not _may_be_setting(dotted):
+            continue  # AGENTLS_* is shared with test harnesses and scripts
         values[f"env {name}\0{dotted}"] = value
     return _Layer("env", values, split_strings=True)
 
 
 # ---- validating one field at a time ---------------------------------------------------
+
+
+def _may_be_setting(dotted: str) -> bool:
+    """A top-level setting, anything under a known section, or a misplaced key."""
+    first = dotted.split(".", 1)[0]
+    return first in Settings.model_fields or bool(_KEY_LIKE.match(dotted.rsplit(".", 1)[-1]))
 
 
 def _validated_leaves(

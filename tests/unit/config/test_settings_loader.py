@@ -267,3 +267,20 @@ def test_result_is_immutable(tmp_path: Path) -> None:
 def test_problem_render_without_field() -> None:
     problem = ConfigProblem("x.yaml", "", "invalid YAML", consequence="file ignored")
     assert problem.render() == "`x.yaml`: invalid YAML — file ignored"
+
+
+def test_env_vars_that_are_not_settings_are_left_alone(tmp_path: Path) -> None:
+    loaded = load(
+        tmp_path,
+        env={"AGENTLS_TEST_DIR": "/tmp", "AGENTLS_NVIM": "nvim", "AGENTLS_HTTP__TYPO": "1"},
+    )
+    assert [(p.source, p.severity) for p in loaded.problems] == [
+        ("env AGENTLS_HTTP__TYPO", "warning")
+    ]
+
+
+def test_api_key_in_agentls_env_points_to_the_real_variables(tmp_path: Path) -> None:
+    loaded = load(tmp_path, env={"AGENTLS_API_KEY": "sk-x"})
+    [problem] = loaded.problems
+    assert problem.source == "env AGENTLS_API_KEY"
+    assert "OPENAI_API_KEY" in problem.message
