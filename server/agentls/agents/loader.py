@@ -2,7 +2,8 @@
 
 Two formats are understood, and may be mixed:
 - opencode: `description` (required), `mode`, `model`, `temperature`, `tools`,
-  `permission`, `prompt` (inline text or `{file:./path}` relative to the agent file),
+  `permission`, `prompt` (inline text or `{file:./path}` relative to the agent file,
+  or absolute / `~/`),
   `hidden`, `disable`; the name is the file stem.
 - Claude Code: `name`, `description`, `tools` (comma string or list), `model`, where the
   aliases `sonnet`/`opus`/`haiku`/`inherit` mean "the configured model" (None).
@@ -126,7 +127,7 @@ def _prompt(field: str | None, body: str, agent_path: Path) -> str | AgentLoadEr
     if field is not None and field.strip():
         reference = _FILE_REFERENCE.match(field.strip())
         if reference:
-            target = agent_path.parent / reference["path"].strip()
+            target = agent_path.parent / Path(reference["path"].strip()).expanduser()
             try:
                 parts.append(target.read_text(encoding="utf-8").strip())
             except (OSError, UnicodeDecodeError) as exc:

@@ -223,9 +223,17 @@ def imported_by(document: DocumentSnapshot, files: Sequence[str]) -> list[str]:
     """Workspace files the document imports (Python modules, relative JS/TS imports)."""
     folder = posixpath.dirname(document.path)
     present = set(files)
+    by_name: dict[str, list[str]] = {}
+    for path in files:
+        by_name.setdefault(path.rpartition("/")[2], []).append(path)
     found: list[str] = []
-    for target in _python_import_targets(document.text, folder):
-        found.extend(p for p in files if p == target or p.endswith("/" + target))
+    for target, relative in _python_import_targets(document.text, folder):
+        if relative:  # `from .db import x`: exactly that file
+            found.extend([target] if target in present else [])
+            continue
+        # `import app.db`: app/db.py at the root or below a source folder (src/app/db.py)
+        same_name = by_name.get(target.rpartition("/")[2], [])
+        found.extend(p for p in same_name if p == target or p.endswith("/" + target))
     for spec in _JS_IMPORT.findall(document.text):
         base = posixpath.normpath(posixpath.join(folder, spec))
         candidates = [base + s for s in _JS_SUFFIXES]
@@ -234,7 +242,8 @@ def imported_by(document: DocumentSnapshot, files: Sequence[str]) -> list[str]:
     return _unique(found)
 
 
-def _python_import_targets(text: str, folder: str) -> Iterator[str]:
+def _python_import_targets(text: str, folder: str) -> Iterator[tuple[str, bool]]:
+    """(candidate path, is relative) for each module an import may name."""
     for relative_module, names, plain in _PY_IMPORT.findall(text):
         module = relative_module or plain
         dots = len(module) - len(module.lstrip("."))
@@ -250,8 +259,8 @@ def _python_import_targets(text: str, folder: str) -> Iterator[str]:
             stems += [prefix + n.strip() for n in names.split(",") if n.strip()]
         for stem in stems:
             joined = posixpath.join(base, stem) if base else stem
-            yield joined + ".py"
-            yield joined + "/__init__.py"
+            yield joined + ".py", bool(dots)
+            yield joined + "/__init__.py", bool(dots)
 
 
 def neighbours(path: str, files: Sequence[str]) -> list[str]:

@@ -208,7 +208,7 @@ def test_render_tree_limits_characters() -> None:
 
 FILES = ["app/models.py", "app/main.py", "app/db/__init__.py", "web/src/api.ts",
          "web/src/lib/index.ts", "pkg/models.py", "a/utils.py", "b/utils.py",
-         "c/utils.py", "d/utils.py", "docs/guide.md"]  # fmt: skip
+         "c/utils.py", "d/utils.py", "docs/guide.md", "src/core/engine.py"]  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -236,6 +236,8 @@ def test_named_in(instruction: str, expected: list[str]) -> None:
         ("web/src/app.ts", "import { get } from './api';\n", ["web/src/api.ts"]),
         ("web/src/app.ts", "const lib = require('./lib')\n", ["web/src/lib/index.ts"]),
         ("web/src/app.ts", "import React from 'react'\n", []),
+        ("pkg/main.py", "from .models import Todo\n", ["pkg/models.py"]),
+        ("tool.py", "import core.engine\n", ["src/core/engine.py"]),
     ],
 )
 def test_imported_by(path: str, text: str, expected: list[str]) -> None:
