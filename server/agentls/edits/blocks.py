@@ -18,6 +18,7 @@ class WholeFile:
 
     path: str | None
     content: str
+    language: str = ""  # the fence's language word, lower case ("python", "bash")
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,6 +27,11 @@ _ABRIDGED = re.compile(
     re.IGNORECASE,
 )
 
+_SHELL_LANGUAGES = frozenset(
+    {"bash", "sh", "shell", "console", "zsh", "fish", "powershell", "ps1", "cmd", "bat"}
+    | {"shell-session", "terminal", "output"}
+)
+_SHELL_SUFFIXES = (".sh", ".bash", ".zsh", ".fish", ".ps1", ".cmd", ".bat")
 # A whole-file block this much shorter than a file this long is taken as a fragment.
 _FRAGMENT_MIN_LINES = 30
 
@@ -212,7 +217,11 @@ def build_changeset(
     """
     del scope  # both scopes put a pathless block where the instruction was
     builder = _Builder(files, target_path, selection, {}, list(parsed.problems))
-    pathless = [b for b in parsed.blocks if isinstance(b, WholeFile) and b.path is None]
+    pathless = [
+        b
+        for b in parsed.blocks
+        if isinstance(b, WholeFile) and b.path is None and not _illustration(b, target_path)
+    ]
     others = [b for b in parsed.blocks if not (isinstance(b, WholeFile) and b.path is None)]
     if not others and len(pathless) == 1:
         builder.selection_block(pathless[0])
@@ -238,6 +247,13 @@ def build_changeset(
         explanation=parsed.explanation,
         problems=tuple(builder.problems),
     )
+
+
+def _illustration(block: WholeFile, target_path: str | None) -> bool:
+    """A pathless shell or output block ("run: pip install x") is not code for the file."""
+    if block.language not in _SHELL_LANGUAGES:
+        return False
+    return not (target_path or "").endswith(_SHELL_SUFFIXES)
 
 
 def _changes(states: Mapping[str, _File]) -> list[FileChange]:

@@ -99,7 +99,7 @@ def _read_fenced(reader: _Reader, start: int) -> int:
     label = reader.label_before()
     path = path_from_info(fence.info) or label
     content = fence.content
-    lang = fence.info.split()[0].split(":")[0].lower() if fence.info else ""
+    lang = _language(fence.info)
     if contains_search_replace(content):
         reader.add(parse_sr_lines(content, path or reader.current_path))
     elif lang in _DIFF_INFOS or looks_like_diff(content):
@@ -116,7 +116,7 @@ def _read_fenced(reader: _Reader, start: int) -> int:
             )
         )
     else:
-        reader.add(FormatResult(blocks=[WholeFile(path, join_lines(content))]))
+        reader.add(FormatResult(blocks=[WholeFile(path, join_lines(content), lang)]))
     return fence.end + 1
 
 
@@ -135,6 +135,13 @@ def _read_bare_search_replace(reader: _Reader, start: int) -> int:
     path = reader.label_before() or reader.current_path
     reader.add(parse_sr_lines(lines[start : end + 1], path))
     return end + 1
+
+
+def _language(info: str) -> str:
+    """The language word of an info string: ``python`` from ``python title="x"``."""
+    word = info.split()[0] if info.split() else ""
+    word = word.split(":")[0].lstrip("{.").lower()
+    return "" if "/" in word or "=" in word or "." in word else word
 
 
 def _explanation(prose: list[str | None]) -> str:

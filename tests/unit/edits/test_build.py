@@ -285,3 +285,29 @@ def test_echoed_selection_markers_are_dropped() -> None:
     check(before, answer, "x = 1\ny = 2\n")
     answer = f"{TARGET}\n```python\nx = 1\n<<<agentls:cursor>>>\ny = 2\n```"
     check(before, answer, "x = 1\ny = 2\n")
+
+
+def test_lone_shell_block_is_an_illustration_not_code() -> None:
+    changes = run(
+        {TARGET: SRC}, "Install it first:\n```bash\npip install numpy\n```", selection=(0, 3)
+    )
+    assert changes.files == () and changes.problems == ()
+    assert changes.explanation == "Install it first:"
+
+
+def test_shell_block_replaces_selection_in_a_shell_script() -> None:
+    before = "#!/bin/sh\necho hi\n"
+    check(
+        {"run.sh": before},
+        "```bash\necho hello\n```",
+        {"run.sh": "#!/bin/sh\necho hello\n"},
+        target="run.sh",
+        selection=_span(before, "echo hi\n"),
+    )
+
+
+def test_code_block_beside_a_shell_block_replaces_selection() -> None:
+    answer = "```python\n        return 2 * x\n```\nThen run:\n```console\n$ pytest\n```"
+    selection = _span(SEL_SRC, "        # TODO: return twice x\n")
+    after = SEL_SRC.replace("# TODO: return twice x", "return 2 * x")
+    check(SEL_SRC, answer, after, selection=selection)

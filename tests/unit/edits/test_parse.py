@@ -6,6 +6,11 @@ import pytest
 
 from agentls.edits import DiffHunks, Hunk, SearchReplace, WholeFile, parse_answer
 
+
+def wf(path: str | None, content: str, language: str = "python") -> WholeFile:
+    return WholeFile(path, content, language)
+
+
 BODY = "print(1)\n"
 FENCE = "```python\nprint(1)\n```"
 
@@ -40,7 +45,8 @@ LABELLED = {
 @pytest.mark.parametrize("answer", LABELLED.values(), ids=LABELLED.keys())
 def test_path_labelled_fence_is_whole_file(answer: str) -> None:
     parsed = parse_answer(answer)
-    assert parsed.blocks == (WholeFile("app/x.py", BODY),)
+    language = "" if answer.startswith("```app/") else "python"
+    assert parsed.blocks == (wf("app/x.py", BODY, language),)
     assert parsed.problems == ()
     assert parsed.paths == ("app/x.py",)
 
@@ -58,7 +64,7 @@ NOT_LABELS = {
 
 @pytest.mark.parametrize("answer", NOT_LABELS.values(), ids=NOT_LABELS.keys())
 def test_fence_without_path_has_no_path(answer: str) -> None:
-    assert parse_answer(answer).blocks == (WholeFile(None, BODY),)
+    assert parse_answer(answer).blocks == (wf(None, BODY),)
 
 
 def test_label_is_removed_from_explanation_and_prose_is_kept() -> None:
@@ -76,40 +82,42 @@ def test_explanation_is_trimmed_and_blank_runs_collapse() -> None:
 def test_several_files_in_order() -> None:
     answer = f"a.py\n{FENCE}\nthen\nb/c.ts\n```ts\nlet x = 1;\n```"
     parsed = parse_answer(answer)
-    assert parsed.blocks == (WholeFile("a.py", BODY), WholeFile("b/c.ts", "let x = 1;\n"))
+    assert parsed.blocks == (wf("a.py", BODY), wf("b/c.ts", "let x = 1;\n", "ts"))
     assert parsed.paths == ("a.py", "b/c.ts")
     assert parsed.explanation == "then"
 
 
 def test_a_label_does_not_reach_past_another_block() -> None:
     answer = f"a.py\n{FENCE}\n{FENCE}"
-    assert parse_answer(answer).blocks == (WholeFile("a.py", BODY), WholeFile(None, BODY))
+    assert parse_answer(answer).blocks == (wf("a.py", BODY), wf(None, BODY))
 
 
 def test_crlf_answer_is_normalised() -> None:
     parsed = parse_answer("a.py\r\n```python\r\nx = 1\r\n```\r\n")
-    assert parsed.blocks == (WholeFile("a.py", "x = 1\n"),)
+    assert parsed.blocks == (wf("a.py", "x = 1\n"),)
 
 
 def test_tilde_and_long_fences() -> None:
-    assert parse_answer("~~~python title=a.py\nx\n~~~").blocks == (WholeFile("a.py", "x\n"),)
+    assert parse_answer("~~~python title=a.py\nx\n~~~").blocks == (wf("a.py", "x\n"),)
     answer = "README.md\n````markdown\n# T\n```\nplain\n```\n````\nafter"
     parsed = parse_answer(answer)
-    assert parsed.blocks == (WholeFile("README.md", "# T\n```\nplain\n```\n"),)
+    assert parsed.blocks == (wf("README.md", "# T\n```\nplain\n```\n", "markdown"),)
     assert parsed.explanation == "after"
 
 
 def test_nested_fence_with_info_inside_three_backticks() -> None:
     answer = "README.md\n```markdown\n# T\n```bash\npip install x\n```\nend\n```\nafter"
     parsed = parse_answer(answer)
-    assert parsed.blocks == (WholeFile("README.md", "# T\n```bash\npip install x\n```\nend\n"),)
+    assert parsed.blocks == (
+        wf("README.md", "# T\n```bash\npip install x\n```\nend\n", "markdown"),
+    )
     assert parsed.explanation == "after"
 
 
 def test_unbalanced_nesting_falls_back_to_first_closer() -> None:
     answer = "a.md\n```markdown\n```python\nx\n```\nafter"
     parsed = parse_answer(answer)
-    assert parsed.blocks == (WholeFile("a.md", "```python\nx\n"),)
+    assert parsed.blocks == (wf("a.md", "```python\nx\n", "markdown"),)
 
 
 def test_unclosed_fence_is_a_problem_not_a_whole_file() -> None:
@@ -121,7 +129,7 @@ def test_unclosed_fence_is_a_problem_not_a_whole_file() -> None:
 
 def test_think_section_is_dropped() -> None:
     parsed = parse_answer("<think>\nmaybe\n```python\nwrong\n```\n</think>\nOK.\n" + FENCE)
-    assert parsed.blocks == (WholeFile(None, BODY),)
+    assert parsed.blocks == (wf(None, BODY),)
     assert parsed.explanation == "OK."
 
 
@@ -227,4 +235,4 @@ def test_with_paths_renames_and_drops_refused() -> None:
     parsed = parse_answer(f"./a.py\n{FENCE}\n../evil.py\n{FENCE}\n")
     assert parsed.paths == ("./a.py", "../evil.py")
     kept = parsed.with_paths({"./a.py": "a.py"})
-    assert kept.blocks == (WholeFile("a.py", BODY),)
+    assert kept.blocks == (wf("a.py", BODY),)
