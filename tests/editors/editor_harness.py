@@ -55,12 +55,17 @@ def copy_workspace(dest: Path) -> Path:
 
 
 def snapshot(root: Path) -> dict[str, str]:
-    """Every file under root as relative path -> text."""
+    """Every file under root (but .git) as relative path -> text."""
     return {
         p.relative_to(root).as_posix(): p.read_text()
         for p in sorted(root.rglob("*"))
-        if p.is_file()
+        if p.is_file() and ".git" not in p.relative_to(root).parts
     }
+
+
+def git_init(root: Path) -> None:
+    """Make root a git repository: Emacs 28's project.el finds roots through VCS only."""
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
 
 
 class FakeModel:

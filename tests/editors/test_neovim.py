@@ -74,6 +74,7 @@ def run_nvim(
         AGENTLS_TEST_FILE=str(workspace / "app/main.py"),
         AGENTLS_TEST_RESULT=str(report),
         AGENTLS_TEST_TODO=TODO_LINE,
+        AGENTLS_TEST_MODEL_PORT=str(model.port),
         **extra,
     )
     argv = [

@@ -9,6 +9,7 @@ local env = {
   action = os.getenv('AGENTLS_TEST_ACTION') or 'Implement backend',
   instruction = os.getenv('AGENTLS_TEST_INSTRUCTION'),
   keymap = os.getenv('AGENTLS_TEST_KEYMAP'),
+  model_port = tonumber(os.getenv('AGENTLS_TEST_MODEL_PORT') or '0'),
   timeout = tonumber(os.getenv('AGENTLS_TEST_TIMEOUT_MS') or '20000'),
 }
 
@@ -76,6 +77,32 @@ local function client_request(client, method, params, handler, bufnr)
     return client:request(method, params, handler, bufnr)
   end
   return client.request(method, params, handler, bufnr)
+end
+
+-- How many requests the scripted model has received (GET /_requests over plain TCP).
+local function model_request_count()
+  local done, body = false, ''
+  local tcp = vim.loop.new_tcp()
+  tcp:connect('127.0.0.1', env.model_port, function(err)
+    if err then
+      done = true
+      return
+    end
+    tcp:write('GET /_requests HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n')
+    tcp:read_start(function(_, chunk)
+      if chunk then
+        body = body .. chunk
+      else
+        tcp:close()
+        done = true
+      end
+    end)
+  end)
+  vim.wait(2000, function()
+    return done
+  end, 10)
+  local ok, requests = pcall(vim.fn.json_decode, body:match('\r\n\r\n(.*)$') or '[]')
+  return ok and #requests or 0
 end
 
 local function find_line(bufnr, text)
@@ -177,7 +204,10 @@ local function scenario()
       return progress_kinds().begin
     end)
     step('run started')
-    vim.wait(300)
+    wait_for('the model to receive the request', 10000, function()
+      return model_request_count() > 0
+    end)
+    step('model asked')
     client_request(client, 'workspace/executeCommand', { command = 'agentls.cancel' }, function() end, bufnr)
     wait_for('progress end after cancel', 10000, function()
       return progress_kinds()['end']

@@ -1,0 +1,141 @@
+;;; scenario.el --- headless eglot scenario for the agentls editor tests  -*- lexical-binding: t -*-
+;; Loads the shipped snippet, drives eglot's own code-action command, and writes what
+;; it saw as JSON to $AGENTLS_TEST_RESULT. Run: emacs --batch -Q -l scenario.el
+
+(require 'package)
+(add-to-list 'package-directory-list "/usr/share/emacs/site-lisp/elpa") ; Debian's elpa-*
+(package-initialize)
+(require 'json)
+(require 'cl-lib)
+(require 'url)
+
+(load (getenv "AGENTLS_TEST_SNIPPET") nil t)
+
+(defvar agentls-test-report
+  (list (cons 'emacs emacs-version) (cons 'steps nil) (cons 'offered nil)
+        (cons 'notifications nil) (cons 'apply_edits nil) (cons 'messages nil)))
+
+(defun agentls-test--push (key value)
+  (setf (alist-get key agentls-test-report) (append (alist-get key agentls-test-report) (list value))))
+
+(defun agentls-test--set (key value)
+  (setf (alist-get key agentls-test-report) value))
+
+(defun agentls-test--step (name) (agentls-test--push 'steps name))
+
+(defun agentls-test--wait (what seconds predicate)
+  (let ((deadline (+ (float-time) seconds)))
+    (while (and (not (funcall predicate)) (< (float-time) deadline))
+      (accept-process-output nil 0.05))
+    (unless (funcall predicate) (error "timed out waiting for %s" what))))
+
+;; Batch mode has no stdin: answer prompts, never block.
+(fset 'y-or-n-p (lambda (&rest _) t))
+(fset 'yes-or-no-p (lambda (&rest _) t))
+(setq eglot-confirm-server-initiated-edits nil)
+
+;; Record what the server sends; eglot's own methods still handle it.
+(advice-add 'eglot-handle-notification :before
+            (lambda (_server method &rest params)
+              (agentls-test--push 'notifications (format "%s" method))
+              (when (eq method 'window/showMessage)
+                (agentls-test--push 'messages (plist-get params :message)))))
+(advice-add 'eglot-handle-request :before
+            (lambda (_server method &rest params)
+              (when (eq method 'workspace/applyEdit)
+                (agentls-test--push 'apply_edits (or (plist-get params :label) "")))))
+
+(defun agentls-test--when-model-asked (fn)
+  "Call FN once the scripted model has received a request. Polls without blocking:
+a blocking wait inside a timer would be unwound by eglot's own pending requests."
+  (url-retrieve
+   (format "http://127.0.0.1:%s/_requests" (getenv "AGENTLS_TEST_MODEL_PORT"))
+   (lambda (_status)
+     (goto-char (point-min))
+     (re-search-forward "\r?\n\r?\n" nil t)
+     (if (> (length (json-read)) 0)
+         (funcall fn)
+       (run-at-time 0.1 nil #'agentls-test--when-model-asked fn)))
+   nil t))
+
+(defun agentls-test--goto-line-containing (text)
+  (goto-char (point-min))
+  (unless (search-forward text nil t) (error "no line containing %s" text))
+  (beginning-of-line))
+
+(defun agentls-test--choose-action (title beg end &optional on-chosen)
+  "Run eglot's interactive code-action command, picking TITLE from its menu.
+ON-CHOSEN, if given, runs once the choice is made, before the action executes."
+  (let ((last-nonmenu-event 13))
+    (cl-letf (((symbol-function 'completing-read)
+               (lambda (_prompt collection &rest _)
+                 (dolist (item collection) (agentls-test--push 'offered (car item)))
+                 (when on-chosen (funcall on-chosen))
+                 title)))
+      (eglot-code-actions beg end nil t))))
+
+(defun agentls-test--hover (text)
+  (agentls-test--goto-line-containing text)
+  (skip-chars-forward " \t")
+  (forward-char 1)
+  (let* ((answer (jsonrpc-request (eglot--current-server-or-lose) :textDocument/hover
+                                  (eglot--TextDocumentPositionParams)))
+         (contents (plist-get answer :contents)))
+    (cond ((stringp contents) contents)
+          ((plist-get contents :value))
+          ((vectorp contents)
+           (mapconcat (lambda (c) (if (stringp c) c (plist-get c :value))) contents "\n"))
+          (t ""))))
+
+(defun agentls-test--scenario ()
+  (let ((scenario (getenv "AGENTLS_TEST_SCENARIO"))
+        (action (or (getenv "AGENTLS_TEST_ACTION") "Implement backend")))
+    (find-file (getenv "AGENTLS_TEST_FILE"))
+    (apply #'eglot--connect (eglot--guess-contact)) ; eglot-ensure never connects in batch
+    (agentls-test--wait "eglot to connect" 15 #'eglot-current-server)
+    (agentls-test--step "attached")
+    (agentls-test--goto-line-containing (getenv "AGENTLS_TEST_TODO"))
+    (let ((beg (point)) (end (line-end-position)) (started (float-time)) server)
+      (setq server (eglot--current-server-or-lose))
+      (condition-case err
+          (agentls-test--choose-action
+           action beg end
+           (when (equal scenario "cancel")
+             ;; eglot waits for the executeCommand answer: cancel meanwhile, once the
+             ;; model has the request.
+             (lambda ()
+               (agentls-test--when-model-asked
+                (lambda ()
+                  (agentls-test--step "cancel sent")
+                  (jsonrpc-async-request server :workspace/executeCommand
+                                         '(:command "agentls.cancel")
+                                         :success-fn #'ignore :error-fn #'ignore))))))
+        (error (agentls-test--set 'command_error (error-message-string err))))
+      (agentls-test--set 'command_seconds (- (float-time) started))
+      (agentls-test--step "action chosen")
+      (if (equal scenario "cancel")
+          (let ((deadline (+ (float-time) 1.5))) ; an edit arriving now would be a bug
+            (while (< (float-time) deadline) (accept-process-output nil 0.05)))
+        (agentls-test--wait "workspace/applyEdit" 20
+                            (lambda () (alist-get 'apply_edits agentls-test-report)))
+        (agentls-test--step "edit applied")))
+    (save-some-buffers t)
+    (agentls-test--step "written")
+    (let ((hover-line (getenv "AGENTLS_TEST_HOVER_LINE")))
+      (when hover-line
+        (agentls-test--set 'hover (agentls-test--hover hover-line))
+        (agentls-test--step "hovered")))
+    (agentls-test--set 'capabilities_progress
+                       (and (plist-get (plist-get (eglot-client-capabilities (eglot-current-server))
+                                                  :window)
+                                       :workDoneProgress)
+                            t))))
+
+(condition-case err
+    (agentls-test--scenario)
+  (error (agentls-test--set 'error (error-message-string err))))
+(with-temp-file (getenv "AGENTLS_TEST_RESULT")
+  (insert (json-encode agentls-test-report)))
+(ignore-errors (eglot-shutdown (eglot-current-server)))
+(kill-emacs 0)
+;;; scenario.el ends here

@@ -1,0 +1,98 @@
+"""Emacs 28 + eglot 1.9, headless (--batch), with editors/emacs/agentls-eglot.el.
+
+eglot 1.9 has no CreateFile, no codeAction/resolve and no progress capability: the
+server must write new files itself and must not send $/progress. The scenario runs in
+tests/editors/emacs/scenario.el through eglot's own `eglot-code-actions`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from editor_harness import (
+    EDITORS_TESTS,
+    EXPLANATION,
+    HOVER_LINE,
+    SNIPPETS,
+    TODO_LINE,
+    EditorRun,
+    FakeModel,
+    answer_turn,
+    copy_workspace,
+    expected_files,
+    find_editor,
+    git_init,
+    run_editor,
+    server_env,
+    slow_turn,
+    snapshot,
+)
+
+AGENT = "backend-developer"
+
+
+def run_emacs(
+    tmp_path: Path, model: FakeModel, scenario: str, **extra: str
+) -> tuple[EditorRun, Path]:
+    emacs = find_editor("AGENTLS_EMACS", "emacs")
+    workspace = copy_workspace(tmp_path / "workspace")
+    git_init(workspace)
+    report = tmp_path / "report.json"
+    env = server_env(model, tmp_path / "home")
+    env.update(
+        AGENTLS_TEST_SNIPPET=str(SNIPPETS / "emacs/agentls-eglot.el"),
+        AGENTLS_TEST_SCENARIO=scenario,
+        AGENTLS_TEST_FILE=str(workspace / "app/main.py"),
+        AGENTLS_TEST_RESULT=str(report),
+        AGENTLS_TEST_TODO=TODO_LINE,
+        AGENTLS_TEST_MODEL_PORT=str(model.port),
+        **extra,
+    )
+    argv = [emacs, "--batch", "-Q", "-l", str(EDITORS_TESTS / "emacs/scenario.el")]
+    run = run_editor(argv, env, report, cwd=workspace)
+    assert run.report["emacs"].startswith("28."), run.report["emacs"]
+    assert run.report.get("error") is None, f"{run.report}\nstderr:\n{run.stderr[-3000:]}"
+    return run, workspace
+
+
+def test_implement_backend_through_code_action(
+    tmp_path: Path, start_model: Callable[..., FakeModel]
+) -> None:
+    model = start_model([answer_turn()])
+    original = snapshot(copy_workspace(tmp_path / "original"))
+    run, workspace = run_emacs(tmp_path, model, "implement", AGENTLS_TEST_HOVER_LINE=HOVER_LINE)
+    report = run.report
+
+    assert {"Implement backend", "Implement backend in workspace"} <= set(report["offered"])
+    assert report.get("command_error") is None, report
+    assert snapshot(workspace) == {**original, **expected_files()}
+    assert report["apply_edits"] == [f"agentls: {AGENT}"]
+    assert EXPLANATION in report["hover"]
+    assert AGENT in report["hover"]
+
+
+def test_no_progress_without_the_capability(
+    tmp_path: Path, start_model: Callable[..., FakeModel]
+) -> None:
+    model = start_model([answer_turn()])
+    run, _ = run_emacs(tmp_path, model, "implement")
+
+    assert run.report["capabilities_progress"] is None
+    notifications = run.report["notifications"] or []
+    assert "window/showMessage" not in notifications, run.report["messages"]
+    assert "$/progress" not in notifications
+
+
+def test_cancel_leaves_files_unchanged(
+    tmp_path: Path, start_model: Callable[..., FakeModel]
+) -> None:
+    model = start_model([slow_turn(30.0)])
+    original = snapshot(copy_workspace(tmp_path / "original"))
+    run, workspace = run_emacs(tmp_path, model, "cancel")
+
+    assert "cancel sent" in run.report["steps"], f"{run.report}\n{run.stderr[-2000:]}"
+    assert run.report["apply_edits"] is None
+    assert snapshot(workspace) == original
+    assert len(model.requests()) == 1, f"the run never reached the model: {run.report}"
+    assert run.seconds < 20, f"cancel took {run.seconds:.1f}s against a 30s model delay"
