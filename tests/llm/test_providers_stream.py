@@ -93,3 +93,12 @@ async def test_one_provider_serves_concurrent_requests(
     two = ChatRequest(MODEL, (ChatMessage("user", "two"),))
     answers = await asyncio.gather(provider.complete(one), provider.complete(two))
     assert [a.text for a in answers] == ["first", "second"]
+
+
+async def test_proxy_settings_do_not_apply_to_this_machine(
+    fake: FakeModel, connect: Connect, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HTTP_PROXY", "http://127.0.0.1:9")  # nothing listens there
+    monkeypatch.setenv("ALL_PROXY", "http://127.0.0.1:9")
+    fake.script([Turn("direct")])
+    assert (await connect("openai").complete(REQUEST)).text == "direct"

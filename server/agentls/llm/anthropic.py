@@ -104,7 +104,7 @@ class AnthropicProvider:
         headers = {"anthropic-version": API_VERSION}
         if api_key:
             headers["x-api-key"] = api_key
-        self._client = make_client(http, headers, transport)
+        self._client = make_client(self.base_url, http, headers, transport)
 
     def __repr__(self) -> str:
         return f"AnthropicProvider(base_url={self.base_url!r})"

@@ -10,7 +10,6 @@ openai (an OpenAI-compatible server); the embedded local model when installed; e
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -22,6 +21,7 @@ from agentls.llm import anthropic, ollama, openai_compat
 from agentls.llm.base import Provider
 from agentls.llm.errors import ProviderConfigError
 from agentls.llm.retry import Sleep
+from agentls.llm.urls import is_loopback_url
 
 DEFAULT_MODELS: dict[str, str] = {
     "openai": "gpt-4o-mini",
@@ -53,16 +53,6 @@ class ProviderChoice:
         if self.provider not in DEFAULT_KEY_ENV or self.base_url is None:
             return False
         return not is_loopback_url(self.base_url)
-
-
-def is_loopback_url(url: str) -> bool:
-    host = urlsplit(url).hostname or ""
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def resolve_provider(

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from http import HTTPStatus
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -30,6 +30,7 @@ from agentls.llm.errors import (
     RateLimited,
     ServiceUnavailable,
 )
+from agentls.llm.urls import display_url
 
 DEFAULT_UNREACHABLE_HINT = (
     "Check AGENTLS_BASE_URL (or base_url in .agentls.yaml) and that the model server is running."
@@ -59,16 +60,6 @@ class Service:
     @property
     def where(self) -> str:
         return f"The model service at {display_url(self.base_url)}"
-
-
-def display_url(url: str) -> str:
-    """The URL without user info, query or fragment: safe to show."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    if ":" in host:
-        host = f"[{host}]"
-    netloc = f"{host}:{parts.port}" if parts.port else host
-    return urlunsplit((parts.scheme, netloc, parts.path, "", ""))
 
 
 def scrub(text: str, secret: str | None) -> str:

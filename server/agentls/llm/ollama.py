@@ -14,9 +14,10 @@ import httpx
 from agentls.config import HttpSettings
 from agentls.llm.base import Answer, ChatRequest, DeltaCallback
 from agentls.llm.errors import LLMError, ModelNotFound
-from agentls.llm.http_errors import Service, display_url, error_for_exception, error_for_status
+from agentls.llm.http_errors import Service, error_for_exception, error_for_status
 from agentls.llm.openai_compat import OpenAICompatProvider
 from agentls.llm.retry import Sleep
+from agentls.llm.urls import display_url
 
 DEFAULT_HOST = "http://127.0.0.1:11434"
 _DEFAULT_PORT = "11434"

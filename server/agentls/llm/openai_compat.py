@@ -85,7 +85,7 @@ class OpenAICompatProvider:
         self._unreachable_hint = unreachable_hint
         self._sleep = sleep
         headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
-        self._client = make_client(http, headers, transport)
+        self._client = make_client(self.base_url, http, headers, transport)
 
     @property
     def http_client(self) -> httpx.AsyncClient:

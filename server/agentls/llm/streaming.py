@@ -18,6 +18,7 @@ from agentls.llm.base import Answer, Usage
 from agentls.llm.errors import AnswerTooLarge, EmptyAnswer, StreamInterrupted
 from agentls.llm.http_errors import Service, error_for_exception, error_for_status
 from agentls.llm.sse import ServerSentEvent, SSEParser
+from agentls.llm.urls import is_loopback_url
 
 _MAX_ERROR_BODY = 64 * 1024
 
@@ -50,13 +51,19 @@ def timeouts(http: HttpSettings) -> httpx.Timeout:
 
 
 def make_client(
+    base_url: str,
     http: HttpSettings,
     headers: Mapping[str, str],
     transport: httpx.AsyncBaseTransport | None = None,
 ) -> httpx.AsyncClient:
-    """One client per provider object; environment proxies apply, redirects do not."""
+    """One client per provider object. Redirects are not followed; proxies from the
+    environment apply, except to this machine, which no proxy can reach for us."""
     return httpx.AsyncClient(
-        headers=dict(headers), timeout=timeouts(http), transport=transport, follow_redirects=False
+        headers=dict(headers),
+        timeout=timeouts(http),
+        transport=transport,
+        follow_redirects=False,
+        trust_env=not is_loopback_url(base_url),
     )
 
 
