@@ -41,11 +41,10 @@ def expected_files() -> dict[str, str]:
     return {p.relative_to(root).as_posix(): p.read_text() for p in sorted(root.rglob("*.py"))}
 
 
-def scripted_answer() -> str:
+def scripted_answer(files: dict[str, str] | None = None) -> str:
     """The model's answer: prose (the explanation) plus one titled fence per file."""
-    fences = [
-        f'```python title="{path}"\n{content}```' for path, content in expected_files().items()
-    ]
+    files = expected_files() if files is None else files
+    fences = [f'```python title="{path}"\n{content}```' for path, content in files.items()]
     return EXPLANATION + "\n\n" + "\n\n".join(fences) + "\n"
 
 
@@ -119,8 +118,8 @@ class FakeModel:
             self._proc.wait(timeout=5)
 
 
-def answer_turn() -> dict[str, Any]:
-    return {"answer": scripted_answer()}
+def answer_turn(files: dict[str, str] | None = None) -> dict[str, Any]:
+    return {"answer": scripted_answer(files)}
 
 
 def slow_turn(seconds: float = 30.0) -> dict[str, Any]:

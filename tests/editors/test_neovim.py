@@ -167,3 +167,15 @@ def test_keymap_sends_instruction(
     [request] = model.requests()
     assert instruction in str(request)
     assert TODO_LINE in str(request)
+
+
+def test_new_file_in_a_new_folder(
+    nvim: Neovim, tmp_path: Path, start_model: Callable[..., FakeModel]
+) -> None:
+    files = {**expected_files(), "app/routes/status.py": "STATUS = 'ok'\n"}
+    files.pop("app/health.py")
+    model = start_model([answer_turn(files)])
+    original = snapshot(copy_workspace(tmp_path / "original"))
+    _, workspace = run_nvim(nvim, tmp_path, model, "implement")
+
+    assert snapshot(workspace) == {**original, **files}
