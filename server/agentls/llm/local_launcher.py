@@ -30,10 +30,11 @@ from dataclasses import asdict, dataclass
 from typing import IO, Any
 
 PARENT_POLL_SECONDS = 1.0
-# Server-side defaults; a request's own max_tokens / temperature win. Tiny models ramble
-# until the context is full and wander at high temperatures.
-DEFAULT_MAX_TOKENS = 2048
+# Server-side sampling defaults; a request's own values win. Tiny models otherwise loop
+# ("_json_json_json…") until the token limit, and wander at high temperatures.
+DEFAULT_MAX_TOKENS = 1024
 DEFAULT_TEMPERATURE = 0.2
+DEFAULT_REPEAT_PENALTY = 1.1
 _PR_SET_PDEATHSIG = 1
 
 
@@ -75,6 +76,7 @@ def start_llama_server(config: LaunchConfig) -> tuple[str, Any]:
     params.cpuparams_batch.n_threads = config.threads
     params.n_predict = DEFAULT_MAX_TOKENS
     params.sampling.temp = DEFAULT_TEMPERATURE
+    params.sampling.penalty_repeat = DEFAULT_REPEAT_PENALTY
     server = xllamacpp.Server(params)
     return str(server.listening_address), server
 
