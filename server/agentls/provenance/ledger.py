@@ -7,9 +7,11 @@ are dropped; beyond ``max_runs`` the oldest runs expire.
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from pathlib import PurePosixPath
 
 from agentls.edits.model import FileChange
 from agentls.provenance.anchor import relocate
@@ -76,9 +78,21 @@ def generated_spans(change: FileChange) -> list[tuple[int, int]]:
     return spans
 
 
-def regions_for_change(run_id: str, change: FileChange) -> list[Region]:
+def part_explanation(explanation: str, path: str) -> str | None:
+    """The paragraphs of ``explanation`` that name ``path`` (or its file name), when
+    they are only some of them; None means "use the whole explanation"."""
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", explanation) if p.strip()]
+    name = PurePosixPath(path).name
+    mine = [p for p in paragraphs if path in p or name in p]
+    if not mine or len(mine) == len(paragraphs):
+        return None
+    return "\n\n".join(mine)
+
+
+def regions_for_change(run_id: str, change: FileChange, explanation: str = "") -> list[Region]:
+    part = part_explanation(explanation, change.path)
     return [
-        make_region(run_id, change.path, change.new_text, start, end)
+        make_region(run_id, change.path, change.new_text, start, end, part)
         for start, end in generated_spans(change)
     ]
 

@@ -65,7 +65,7 @@ def _section(
     meta = " · ".join(d for d in details if d)
     lines: list[str] = []
     if markdown:
-        lines += [f"**{verb} by {record.agent}** with `{record.model}`", "", f"*{meta}*", ""]
+        lines += [f"#### {verb} by {record.agent} with `{record.model}`", "", f"*{meta}*", ""]
         lines += [explanation, ""]
         if explainer is not None:
             lines += [

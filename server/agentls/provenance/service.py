@@ -55,7 +55,7 @@ class ProvenanceService:
         """Record an applied run. Where the editor does not hold the new text yet,
         wait for its next report, then fit the regions by content."""
         for change in changes.files:
-            regions = regions_for_change(record.run_id, change)
+            regions = regions_for_change(record.run_id, change, record.explanation)
             current = self._text_of(change.path)
             if current is None or current == change.new_text:
                 self.ledger.record_run(record, regions)

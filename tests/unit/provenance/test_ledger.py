@@ -3,7 +3,13 @@
 from __future__ import annotations
 
 from agentls.edits.model import FileChange, TextEdit
-from agentls.provenance.ledger import Ledger, generated_spans, make_region, regions_for_change
+from agentls.provenance.ledger import (
+    Ledger,
+    generated_spans,
+    make_region,
+    part_explanation,
+    regions_for_change,
+)
 from agentls.provenance.model import RunRecord, TextChange
 
 from .markers import parse
@@ -177,3 +183,19 @@ def test_expiring_a_run_drops_its_regions_and_their_explainer() -> None:
     ledger.record_run(record("run3"), [make_region("run3", "c.py", "zz", 0, 2)])
     assert [r.run_id for r in ledger.records] == ["run2", "run3"]
     assert ledger.regions_in("a.py") == []
+
+
+EXPLANATION = """I added a health endpoint.
+
+`app/health.py` holds the status helper, so other probes can reuse it.
+
+In main.py the route just calls it."""
+
+
+def test_part_explanation_picks_paragraphs_naming_the_file() -> None:
+    assert part_explanation(EXPLANATION, "app/health.py") == (
+        "`app/health.py` holds the status helper, so other probes can reuse it."
+    )
+    assert part_explanation(EXPLANATION, "app/main.py") == "In main.py the route just calls it."
+    assert part_explanation(EXPLANATION, "app/other.py") is None
+    assert part_explanation("One paragraph about main.py.", "app/main.py") is None
