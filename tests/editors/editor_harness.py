@@ -38,7 +38,10 @@ _LEAKY_ENV = ("AGENTLS_", "OPENAI_", "ANTHROPIC_", "OLLAMA_", "XDG_", "NVIM", "V
 def expected_files() -> dict[str, str]:
     """Workspace-relative path -> content after a successful "Implement backend"."""
     root = FIXTURES / "expected"
-    return {p.relative_to(root).as_posix(): p.read_text() for p in sorted(root.rglob("*.py"))}
+    return {
+        p.relative_to(root).as_posix(): p.read_text(encoding="utf-8")
+        for p in sorted(root.rglob("*.py"))
+    }
 
 
 def scripted_answer(files: dict[str, str] | None = None) -> str:
@@ -56,7 +59,7 @@ def copy_workspace(dest: Path) -> Path:
 def snapshot(root: Path) -> dict[str, str]:
     """Every file under root (but .git) as relative path -> text."""
     return {
-        p.relative_to(root).as_posix(): p.read_text()
+        p.relative_to(root).as_posix(): p.read_text(encoding="utf-8")
         for p in sorted(root.rglob("*"))
         if p.is_file() and ".git" not in p.relative_to(root).parts
     }
@@ -77,7 +80,7 @@ class FakeModel:
 
     def start(self, turns: list[dict[str, Any]]) -> None:
         script = self._workdir / "script.json"
-        script.write_text(json.dumps(turns))
+        script.write_text(json.dumps(turns), encoding="utf-8")
         port_file = self._workdir / "model.port"
         self._proc = subprocess.Popen(
             [
@@ -134,6 +137,8 @@ def server_env(model: FakeModel, home: Path) -> dict[str, str]:
     env.update(
         PATH=os.pathsep.join([str(AGENTLS_BIN_DIR), env.get("PATH", "")]),
         HOME=str(home),
+        LANG="C.UTF-8",
+        LC_ALL="C.UTF-8",
         XDG_CONFIG_HOME=str(home / "config"),
         XDG_STATE_HOME=str(home / "state"),
         XDG_DATA_HOME=str(home / "data"),
