@@ -275,10 +275,10 @@ class _Reporter:
                 print(outcome.explanation.strip() + "\n", file=self.out)
             for text in diffs.values():
                 self.out.write(text if text.endswith("\n") else text + "\n")
-            if message:
-                print(f"agentls: {message}", file=self.err)
-            elif status == "applied":
-                print(f"agentls: applied changes to {len(diffs)} file(s)", file=self.err)
+        if message:
+            print(f"agentls: {message}", file=self.err)
+        elif status == "applied":
+            print(f"agentls: applied changes to {len(diffs)} file(s)", file=self.err)
         return code
 
     def _result(
