@@ -96,3 +96,17 @@ def test_cancel_leaves_files_unchanged(
     assert snapshot(workspace) == original
     assert len(model.requests()) == 1, f"the run never reached the model: {run.report}"
     assert run.seconds < 20, f"cancel took {run.seconds:.1f}s against a 30s model delay"
+
+
+def test_long_run_neither_blocks_nor_times_out_eglot(
+    tmp_path: Path, start_model: Callable[..., FakeModel]
+) -> None:
+    # eglot 1.9 waits for executeCommand synchronously (Emacs is frozen meanwhile) and
+    # gives up after 10 s with "Timed out": real model runs often take longer.
+    model = start_model([slow_turn(12.0)])
+    original = snapshot(copy_workspace(tmp_path / "original"))
+    run, workspace = run_emacs(tmp_path, model, "implement")
+
+    assert run.report.get("command_error") is None, run.report
+    assert run.report["command_seconds"] < 5, f"Emacs froze {run.report['command_seconds']:.1f}s"
+    assert snapshot(workspace) == {**original, **expected_files()}
