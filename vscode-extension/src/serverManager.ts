@@ -14,6 +14,7 @@ import {
 } from "vscode-languageclient/node";
 import { keyTargets, secretName, serverEnv } from "./apiKeys";
 import { nodeProbe } from "./probe";
+import { NotificationProgressFeature } from "./progressNotifications";
 import { RestartPolicy } from "./restartPolicy";
 import { RunTracker } from "./runTracker";
 import { resolveServer, type ServerLaunch } from "./serverResolution";
@@ -161,7 +162,9 @@ export class ServerManager implements vscode.Disposable {
         },
       },
     };
-    return new LanguageClient("agentls", "agentls", serverOptions, clientOptions);
+    const client = new LanguageClient("agentls", "agentls", serverOptions, clientOptions);
+    client.registerFeature(new NotificationProgressFeature(client));
+    return client;
   }
 
   async stop(): Promise<void> {

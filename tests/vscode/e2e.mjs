@@ -1,0 +1,404 @@
+// Real-VS-Code end-to-end test of the agentls extension.
+// code-server (VS Code in a browser) + Chromium via playwright-core + the loopback scripted model.
+// Env: AGENTLS_BIN, CODE_SERVER, VSIX, PYTHON, OUT_DIR (see .ci/vscode-e2e.sh).
+// Prints "N passed, N failed" and exits non-zero on failure.
+import { spawn, spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const REPO = path.resolve(HERE, "../..");
+const OUT_DIR = process.env.OUT_DIR ?? path.join(REPO, "test-output/vscode");
+const AGENTLS_BIN = required("AGENTLS_BIN");
+const CODE_SERVER = required("CODE_SERVER");
+const VSIX = required("VSIX");
+const PYTHON = fs.existsSync(process.env.PYTHON ?? "") ? process.env.PYTHON : "python3";
+const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
+
+const EXPLANATION = "I added a /health endpoint that reports the service status, and a helper module.";
+const SECRET_KEY = "sk-e2e-from-secret-storage";
+const expected = (name) => fs.readFileSync(path.join(HERE, "expected", name), "utf8");
+
+function required(name) {
+  const value = process.env[name];
+  if (!value) {
+    console.error(`e2e: set ${name}`);
+    console.log("0 passed, 1 failed");
+    process.exit(1);
+  }
+  return value;
+}
+
+// ---------- the model's script ----------
+function fence(file, body) {
+  return "```python title=\"" + file + "\"\n" + body + "```\n";
+}
+const SCRIPT = {
+  turns: [
+    {
+      answer: `${EXPLANATION}\n\n${fence("app/main.py", expected("main_after_health.py"))}\n${fence("app/health.py", expected("health.py"))}`,
+      chunk_size: 16,
+      chunk_delay: 0.1,
+    },
+    {
+      match: "release 2.0",
+      answer: `I added a /version endpoint for release 2.0.\n\n${fence("app/main.py", expected("main_after_version.py"))}`,
+    },
+  ],
+};
+
+// ---------- processes: each in its own group, all killed at the end ----------
+const groups = [];
+function startGroup(name, command, args, options = {}) {
+  const log = fs.openSync(path.join(OUT_DIR, "logs", `${name}.log`), "a");
+  const child = spawn(command, args, { ...options, detached: true, stdio: ["ignore", log, log] });
+  groups.push(child.pid);
+  return child;
+}
+function killGroups() {
+  for (const pid of groups) {
+    try { process.kill(-pid, "SIGTERM"); } catch { /* already gone */ }
+  }
+  const deadline = Date.now() + 3000;
+  for (const pid of groups) {
+    while (Date.now() < deadline) {
+      try { process.kill(-pid, 0); } catch { break; }
+      spawnSync("sleep", ["0.1"]);
+    }
+    try { process.kill(-pid, "SIGKILL"); } catch { /* gone */ }
+  }
+}
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+async function waitFor(what, fn, timeoutMs = 30_000, everyMs = 250) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  while (Date.now() < deadline) {
+    try {
+      const value = await fn();
+      if (value) return value;
+    } catch (err) {
+      last = err;
+    }
+    await sleep(everyMs);
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (${last.message})` : ""}`);
+}
+
+async function freePort() {
+  const net = await import("node:net");
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+    server.on("error", reject);
+  });
+}
+
+async function httpJson(url, init) {
+  const response = await fetch(url, init);
+  if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+  return response.json();
+}
+
+// ---------- checks ----------
+const results = [];
+let page;
+const FAIL_FAST = process.env.E2E_FAIL_FAST === "1";
+async function check(name, fn) {
+  if (FAIL_FAST && results.some((r) => !r.ok)) return;
+  const started = Date.now();
+  try {
+    await fn();
+    results.push({ name, ok: true });
+    console.log(`ok   ${name} (${Date.now() - started} ms)`);
+  } catch (err) {
+    results.push({ name, ok: false });
+    console.log(`FAIL ${name}: ${err?.message ?? err}`);
+    if (page) await shot(`fail-${results.length}`);
+  }
+}
+async function shot(name) {
+  try {
+    await page.screenshot({ path: path.join(OUT_DIR, `${name}.png`) });
+  } catch (err) {
+    console.log(`     (screenshot ${name} failed: ${err.message})`);
+  }
+}
+
+// ---------- VS Code UI helpers ----------
+async function runPaletteCommand(title) {
+  await page.keyboard.press("F1");
+  const input = page.locator(".quick-input-widget input");
+  await input.waitFor({ state: "visible" });
+  await input.fill(`>${title}`);
+  const row = page.locator(".quick-input-list .monaco-list-row", { hasText: title }).first();
+  await row.waitFor({ state: "visible", timeout: 10_000 });
+  await sleep(300);
+  await page.keyboard.press("Enter");
+}
+async function openFile(relative) {
+  await page.keyboard.press("Control+P");
+  const input = page.locator(".quick-input-widget input");
+  await input.waitFor({ state: "visible" });
+  await input.fill(relative);
+  await page.locator(".quick-input-list .monaco-list-row", { hasText: path.basename(relative) }).first().waitFor();
+  await sleep(300);
+  await page.keyboard.press("Enter");
+  await page.locator(`.tab[aria-label*="${path.basename(relative)}"]`).first().waitFor({ timeout: 10_000 });
+  await page.locator(".monaco-editor .view-lines").first().waitFor();
+}
+async function goToLine(line) {
+  await page.locator(".monaco-editor textarea").first().focus();
+  await page.keyboard.press("Control+G");
+  const input = page.locator(".quick-input-widget input");
+  await input.waitFor({ state: "visible" });
+  await input.fill(`:${line}`);
+  await sleep(200);
+  await page.keyboard.press("Enter");
+  await input.waitFor({ state: "hidden" });
+}
+function lineOf(text, needle) {
+  const index = text.split("\n").findIndex((l) => l.includes(needle));
+  if (index < 0) throw new Error(`"${needle}" not found`);
+  return index + 1;
+}
+async function statusBarText() {
+  const items = await page.locator(".statusbar-item").allInnerTexts();
+  return items.find((t) => t.includes("agentls")) ?? "";
+}
+async function modelRequests(base) {
+  return httpJson(`${base}/_requests`);
+}
+
+// ---------- main ----------
+async function main() {
+  fs.rmSync(OUT_DIR, { recursive: true, force: true });
+  fs.mkdirSync(path.join(OUT_DIR, "logs"), { recursive: true });
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "agentls-vscode-e2e-"));
+  const ws = path.join(tmp, "ws");
+  fs.cpSync(path.join(HERE, "workspace"), ws, { recursive: true });
+  const mainPy = path.join(ws, "app/main.py");
+  const healthPy = path.join(ws, "app/health.py");
+
+  // The scripted model.
+  fs.writeFileSync(path.join(tmp, "script.json"), JSON.stringify(SCRIPT));
+  const portFile = path.join(tmp, "model.port");
+  startGroup("fake-model", PYTHON, [
+    path.join(REPO, "tests/support/fake_model.py"), "--port", "0", "--port-file", portFile, "--script", path.join(tmp, "script.json"),
+  ]);
+  const modelPort = await waitFor("the fake model's port file", () => fs.existsSync(portFile) && fs.readFileSync(portFile, "utf8").trim(), 15_000);
+  const modelBase = `http://127.0.0.1:${modelPort}`;
+
+  // code-server: settings point the extension at agentls and at the model (no AGENTLS_* env).
+  const userData = path.join(tmp, "user-data");
+  const extensions = path.join(tmp, "extensions");
+  fs.mkdirSync(path.join(userData, "User"), { recursive: true });
+  const settingsFile = path.join(userData, "User/settings.json");
+  const settings = {
+    "workbench.startupEditor": "none",
+    "workbench.tips.enabled": false,
+    "workbench.welcomePage.walkthroughs.openOnInstall": false,
+    "workbench.secondarySideBar.defaultVisibility": "hidden",
+    "chat.disableAIFeatures": true,
+    "telemetry.telemetryLevel": "off",
+    "security.workspace.trust.enabled": false,
+    "extensions.autoUpdate": false,
+    "extensions.autoCheckUpdates": false,
+    "extensions.ignoreRecommendations": true,
+    "update.mode": "none",
+    "editor.minimap.enabled": false,
+    "files.autoSave": "off",
+    "agentls.server.path": AGENTLS_BIN,
+    "agentls.provider": "openai",
+    "agentls.baseUrl": `${modelBase}/v1`,
+    "agentls.model": "scripted-model",
+    "agentls.logLevel": "debug",
+  };
+  fs.writeFileSync(settingsFile, JSON.stringify(settings, null, 2));
+  const env = { ...process.env, XDG_CONFIG_HOME: path.join(tmp, "xdg-config"), XDG_DATA_HOME: path.join(tmp, "xdg-data"),
+    XDG_STATE_HOME: path.join(tmp, "xdg-state"), XDG_CACHE_HOME: path.join(tmp, "xdg-cache"), OPENAI_API_KEY: "env-key" };
+  for (const key of Object.keys(env)) if (key.startsWith("AGENTLS_") || key === "ANTHROPIC_API_KEY") delete env[key];
+
+  const install = spawnSync(CODE_SERVER, ["--install-extension", VSIX, "--force", "--extensions-dir", extensions, "--user-data-dir", userData],
+    { env, encoding: "utf8", timeout: 120_000 });
+  fs.writeFileSync(path.join(OUT_DIR, "logs/install-extension.log"), `${install.stdout}\n${install.stderr}`);
+
+  const port = await freePort();
+  startGroup("code-server", CODE_SERVER, [
+    "--bind-addr", `127.0.0.1:${port}`, "--auth", "none", "--disable-telemetry", "--disable-update-check",
+    "--disable-workspace-trust", "--user-data-dir", userData, "--extensions-dir", extensions, ws,
+  ], { env });
+  const base = `http://127.0.0.1:${port}`;
+
+  const browser = await chromium.launchPersistentContext(path.join(tmp, "chromium"), {
+    executablePath: CHROMIUM,
+    viewport: { width: 1400, height: 860 },
+    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+      "--disable-component-update", "--disable-sync", "--disable-breakpad"],
+  });
+  try {
+    page = browser.pages()[0] ?? (await browser.newPage());
+
+    await check("the extension installs into code-server", async () => {
+      if (install.status !== 0) throw new Error(`install-extension exited ${install.status}: ${install.stderr}`);
+      const dirs = fs.readdirSync(extensions);
+      if (!dirs.some((d) => d.startsWith("agentls.agentls-"))) throw new Error(`not in ${extensions}: ${dirs.join(", ")}`);
+    });
+
+    await check("VS Code opens the workspace and the TODO file", async () => {
+      await waitFor("code-server /healthz", async () => (await fetch(`${base}/healthz`)).ok, 60_000, 500);
+      await page.goto(`${base}/?folder=${encodeURIComponent(ws)}`);
+      await page.locator(".monaco-workbench .part.statusbar").waitFor({ timeout: 60_000 });
+      await openFile("app/main.py");
+      await shot("01-opened");
+    });
+
+    await check("the server starts and the status bar shows provider and model", async () => {
+      await waitFor("status bar 'agentls: openai · scripted-model'",
+        async () => (await statusBarText()).includes("openai · scripted-model"), 45_000);
+    });
+
+    await check("agentls: Set API Key stores the key and restarts the server", async () => {
+      await runPaletteCommand("agentls: Set API Key");
+      const row = page.locator(".quick-input-list .monaco-list-row", { hasText: "OPENAI_API_KEY" }).first();
+      await row.waitFor({ state: "visible" });
+      await row.click();
+      const input = page.locator(".quick-input-widget input[type=password]");
+      await input.waitFor({ state: "visible" });
+      await input.fill(SECRET_KEY);
+      await page.keyboard.press("Enter");
+      await page.locator(".notification-toast", { hasText: "OPENAI_API_KEY stored" }).first().waitFor({ timeout: 10_000 });
+      await waitFor("the restarted server", async () => (await statusBarText()).includes("openai · scripted-model"), 30_000);
+      await runPaletteCommand("Notifications: Clear All Notifications");
+    });
+
+    const before = fs.readFileSync(mainPy, "utf8");
+    await check("Ctrl+. on the TODO offers Implement backend, and picking it shows progress", async () => {
+      await openFile("app/main.py");
+      await goToLine(lineOf(before, "# TODO: add a /health endpoint"));
+      await page.keyboard.press("Shift+End");
+      await sleep(500);
+      // The server may still be loading its agents right after a restart: ask again until it offers them.
+      const item = page.locator(".action-widget .monaco-list-row", { hasText: /^\s*Implement backend\s*$/ }).first();
+      await waitFor("Implement backend in the Ctrl+. menu", async () => {
+        await page.keyboard.press("Control+.");
+        try {
+          await item.waitFor({ state: "visible", timeout: 3000 });
+          return true;
+        } catch {
+          await page.keyboard.press("Escape");
+          return false;
+        }
+      }, 20_000, 500);
+      await shot("02-code-actions");
+      await item.click();
+      if (process.env.E2E_DEBUG) for (let i = 0; i < 8; i++) {
+        console.log("toasts:", JSON.stringify(await page.locator(".notifications-toasts").allInnerTexts()), "status:", await statusBarText());
+        await shot(`debug-${i}`);
+        await sleep(500);
+      }
+      await page.locator(".notification-toast", { hasText: "agentls: backend-developer" }).first().waitFor({ timeout: 10_000 });
+      await waitFor("the status-bar spinner", async () => {
+        const item = page.locator(".statusbar-item", { hasText: "agentls:" }).first();
+        return (await item.locator(".codicon-sync, .codicon-sync-spin, [class*='spin']").count()) > 0;
+      }, 5000, 100);
+      await sleep(600);
+      await shot("03-progress");
+    });
+
+    await check("the new file app/health.py appears on disk", async () => {
+      await waitFor("app/health.py on disk", () => fs.existsSync(healthPy), 30_000);
+    });
+
+    await check("the editor text changed as expected (saved to disk)", async () => {
+      await waitFor("main.py edited in the editor", async () =>
+        (await page.locator(".monaco-editor .view-lines").first().innerText()).includes("health_endpoint"), 30_000);
+      await runPaletteCommand("File: Save All Files");
+      await waitFor("main.py saved", () => fs.readFileSync(mainPy, "utf8") === expected("main_after_health.py"), 10_000);
+      await waitFor("health.py saved", () => fs.readFileSync(healthPy, "utf8") === expected("health.py"), 10_000);
+      await shot("04-applied");
+    });
+
+    await check("the model got the stored key, the configured model and the TODO", async () => {
+      const requests = await modelRequests(modelBase);
+      const last = requests.at(-1);
+      const headers = Object.fromEntries(Object.entries(last.headers).map(([k, v]) => [k.toLowerCase(), v]));
+      if (headers.authorization !== `Bearer ${SECRET_KEY}`) throw new Error(`authorization: ${headers.authorization}`);
+      const body = typeof last.body === "string" ? JSON.parse(last.body) : last.body;
+      if (body.model !== "scripted-model") throw new Error(`model: ${body.model}`);
+      if (!JSON.stringify(body.messages).includes("add a /health endpoint")) throw new Error("the TODO was not sent");
+    });
+
+    await check("a hover over generated code shows the agent's explanation", async () => {
+      await openFile("app/main.py");
+      await goToLine(lineOf(expected("main_after_health.py"), "def health_endpoint"));
+      await page.keyboard.press("End");
+      await page.keyboard.press("Control+K");
+      await page.keyboard.press("Control+I");
+      const hover = page.locator(".monaco-hover", { hasText: "reports the service status" }).first();
+      await hover.waitFor({ state: "visible", timeout: 10_000 });
+      await sleep(600);
+      await shot("05-hover");
+      await page.keyboard.press("Escape");
+    });
+
+    await check("a settings change reaches the server without a reload; Implement Backend… sends the instruction", async () => {
+      fs.writeFileSync(settingsFile, JSON.stringify({ ...settings, "agentls.model": "scripted-model-2" }, null, 2));
+      await waitFor("status bar with the new model", async () => (await statusBarText()).includes("scripted-model-2"), 15_000);
+      await sleep(1000);
+      await openFile("app/main.py");
+      await goToLine(lineOf(expected("main_after_health.py"), "# TODO: add a /version endpoint"));
+      await page.keyboard.press("Shift+End");
+      await runPaletteCommand("agentls: Implement Backend…");
+      const input = page.locator(".quick-input-widget input");
+      await input.waitFor({ state: "visible" });
+      await input.fill("ship it for release 2.0");
+      await page.keyboard.press("Enter");
+      await waitFor("the second request", async () => (await modelRequests(modelBase)).length >= 2, 20_000);
+      const last = (await modelRequests(modelBase)).at(-1);
+      const body = typeof last.body === "string" ? JSON.parse(last.body) : last.body;
+      if (body.model !== "scripted-model-2") throw new Error(`model: ${body.model}`);
+      await waitFor("the /version endpoint in the editor", async () =>
+        (await page.locator(".monaco-editor .view-lines").first().innerText()).includes("/version\")"), 30_000);
+      await runPaletteCommand("File: Save All Files");
+      await waitFor("main.py saved", () => fs.readFileSync(mainPy, "utf8") === expected("main_after_version.py"), 10_000);
+      await shot("06-second-run");
+    });
+  } finally {
+    await copyLogs(userData);
+    await browser.close().catch(() => {});
+    killGroups();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+// The extension's output channels live as files under the user-data logs folder.
+async function copyLogs(userData) {
+  const logsRoot = path.join(userData, "logs");
+  if (!fs.existsSync(logsRoot)) return;
+  for (const file of fs.readdirSync(logsRoot, { recursive: true })) {
+    const name = String(file);
+    const full = path.join(logsRoot, name);
+    if (fs.statSync(full).isFile() && /agentls|exthost\.log|remoteagent\.log/i.test(name)) {
+      fs.copyFileSync(full, path.join(OUT_DIR, "logs", name.replaceAll(path.sep, "_")));
+    }
+  }
+}
+
+try {
+  await main();
+} catch (err) {
+  results.push({ name: "harness", ok: false });
+  console.log(`FAIL harness: ${err?.stack ?? err}`);
+  killGroups();
+}
+const passed = results.filter((r) => r.ok).length;
+const failed = results.length - passed;
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed === 0 && passed > 0 ? 0 : 1);
