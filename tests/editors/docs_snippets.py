@@ -1,0 +1,50 @@
+"""Keep docs/editors.md's setups identical to the shipped files in editors/.
+
+In the doc, a line `<!-- include: editors/PATH -->` is followed by a fenced block that
+must hold exactly that file. `python tests/editors/docs_snippets.py --write` refreshes
+the blocks; tests/editors/test_docs_snippets.py fails when they drift.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+DOC = REPO / "docs" / "editors.md"
+_INCLUDE = re.compile(
+    r"^<!-- include: (?P<path>\S+) -->\n(?P<fence>```+)(?P<lang>\w*)\n(?P<body>.*?)^(?P=fence)$",
+    re.MULTILINE | re.DOTALL,
+)
+
+
+def included(doc: str) -> dict[str, str]:
+    """Included path -> the block's text as it stands in the doc."""
+    return {m["path"]: m["body"] for m in _INCLUDE.finditer(doc)}
+
+
+def refreshed(doc: str) -> str:
+    """The doc with every included block replaced by its file's current text."""
+
+    def fill(m: re.Match[str]) -> str:
+        body = (REPO / m["path"]).read_text(encoding="utf-8")
+        return f"<!-- include: {m['path']} -->\n{m['fence']}{m['lang']}\n{body}{m['fence']}"
+
+    return _INCLUDE.sub(fill, doc)
+
+
+def main(argv: list[str]) -> int:
+    doc = DOC.read_text(encoding="utf-8")
+    fresh = refreshed(doc)
+    if "--write" in argv:
+        DOC.write_text(fresh, encoding="utf-8")
+        return 0
+    if fresh != doc:
+        print(f"{DOC} is stale: run python {Path(__file__).relative_to(REPO)} --write")
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
