@@ -27,7 +27,6 @@ _DEFAULT_URLS = {
     "anthropic": "https://api.anthropic.com",
     "ollama": "http://127.0.0.1:11434",
 }
-_DEFAULT_KEY_ENV = {"openai": "OPENAI_API_KEY", "anthropic": "ANTHROPIC_API_KEY"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -163,26 +162,27 @@ def _provider(settings: Settings, env: Mapping[str, str]) -> Iterator[Finding]:
         yield Finding("Provider", "provider", problem=str(error), fix=fix)
         return
     name = choice.provider
-    model = env.get("AGENTLS_MODEL") or choice.model
-    origin = "configured" if settings.provider else "chosen from the keys found"
-    yield Finding("Provider", "provider", f"{name} ({origin})")
+    yield Finding("Provider", "provider", f"{name} ({choice.reason})")
     if name == "local":
         yield from _local(settings)
         return
     base_url = (choice.base_url or _DEFAULT_URLS[name]).rstrip("/")
-    key_env = choice.api_key_env or _DEFAULT_KEY_ENV.get(name)
+    key_env = choice.api_key_env
     key = env.get(key_env) if key_env else None
     if key_env:
-        yield _key_finding(name, key_env, key, base_url)
-    yield from _remote_models(name, base_url, key, key_env, model)
+        yield _key_finding(key_env, bool(key), choice.key_required)
+    if choice.key_required and not key:
+        return  # the service would only refuse us; the key finding says what to do
+    yield from _remote_models(name, base_url, key, key_env, choice.model)
 
 
-def _key_finding(name: str, key_env: str, key: str | None, base_url: str) -> Finding:
-    if key:
+def _key_finding(key_env: str, present: bool, required: bool) -> Finding:
+    if present:
         return Finding("Provider", "API key", f"{key_env} is set")
-    needed = name == "anthropic" or "api.openai.com" in base_url
-    if not needed:
-        return Finding("Provider", "API key", f"{key_env} is not set (not needed by every server)")
+    if not required:
+        return Finding(
+            "Provider", "API key", f"{key_env} is not set (a local server may not need it)"
+        )
     return Finding(
         "Provider",
         "API key",
