@@ -7,7 +7,8 @@ vim.lsp.config('agentls', {
   root_markers = { '.agentls.yaml', '.git', 'pyproject.toml', 'package.json', 'go.mod' },
   settings = {
     agentls = {
-      -- provider = 'openai', model = 'gpt-4.1-mini', edit_format = 'auto',
+      edit_format = 'auto',
+    -- provider = 'openai', model = 'gpt-4.1-mini',
     },
   },
 })

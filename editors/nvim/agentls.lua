@@ -4,7 +4,8 @@
 -- or from the `settings` table below.
 local settings = {
   agentls = {
-    -- provider = 'openai', model = 'gpt-4.1-mini', edit_format = 'auto',
+    edit_format = 'auto',
+    -- provider = 'openai', model = 'gpt-4.1-mini',
   },
 }
 

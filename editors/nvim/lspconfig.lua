@@ -12,7 +12,7 @@ if not configs.agentls then
         return util.root_pattern('.agentls.yaml', '.git', 'pyproject.toml', 'package.json')(fname)
           or vim.fn.fnamemodify(fname, ':p:h')
       end,
-      settings = { agentls = {} },
+      settings = { agentls = { edit_format = 'auto' } },
     },
   }
 end
@@ -20,6 +20,7 @@ end
 require('lspconfig').agentls.setup({
   settings = {
     agentls = {
+      edit_format = 'auto',
       -- provider = 'openai', model = 'gpt-4.1-mini',
     },
   },

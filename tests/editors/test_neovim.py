@@ -119,6 +119,7 @@ def test_implement_backend_through_code_action(
     assert {"Implement backend", "Implement backend in workspace"} <= set(report["offered"])
     assert snapshot(workspace) == after_implement(original)
     assert [e["label"] for e in report["apply_edits"]] == [f"agentls: {AGENT}"]
+    assert report["shown"] == [], "window/showMessage during a good run"
     assert EXPLANATION in report["hover"]
     assert AGENT in report["hover"]
 

@@ -20,6 +20,7 @@ local result = {
   progress = {},
   apply_edits = {},
   messages = {},
+  shown = {},
   hover = nil,
   error = nil,
   lsp_log = vim.lsp.get_log_path(),
@@ -54,7 +55,7 @@ local function record_handlers()
   end
   local original_show = handlers['window/showMessage']
   handlers['window/showMessage'] = function(err, params, ctx, config)
-    table.insert(result.messages, { type = params.type, message = params.message })
+    table.insert(result.shown, { type = params.type, message = params.message })
     return original_show(err, params, ctx, config)
   end
   vim.notify = function(msg, level)
