@@ -180,3 +180,21 @@ def test_new_file_in_a_new_folder(
     _, workspace = run_nvim(nvim, tmp_path, model, "implement")
 
     assert snapshot(workspace) == {**original, **files}
+
+
+def test_lspconfig_style_setup(
+    nvim: Neovim, tmp_path: Path, start_model: Callable[..., FakeModel]
+) -> None:
+    # nvim-lspconfig is not packaged for Debian 12: a stand-in with the same API
+    # (tests/editors/nvim/lspconfig-stand-in) checks that the snippet uses it right.
+    model = start_model([answer_turn()])
+    _, workspace = run_nvim(
+        nvim,
+        tmp_path,
+        model,
+        "implement",
+        snippets=[SNIPPETS / "nvim/lspconfig.lua"],
+        AGENTLS_TEST_RTP=str(EDITORS_TESTS / "nvim/lspconfig-stand-in"),
+    )
+
+    assert snapshot(workspace)["app/main.py"] == expected_files()["app/main.py"]
