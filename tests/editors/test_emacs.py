@@ -33,7 +33,11 @@ AGENT = "backend-developer"
 
 
 def run_emacs(
-    tmp_path: Path, model: FakeModel, scenario: str, **extra: str
+    tmp_path: Path,
+    model: FakeModel,
+    scenario: str,
+    client: str = "eglot",
+    **extra: str,
 ) -> tuple[EditorRun, Path]:
     emacs = find_editor("AGENTLS_EMACS", "emacs")
     workspace = copy_workspace(tmp_path / "workspace")
@@ -41,7 +45,7 @@ def run_emacs(
     report = tmp_path / "report.json"
     env = server_env(model, tmp_path / "home")
     env.update(
-        AGENTLS_TEST_SNIPPET=str(SNIPPETS / "emacs/agentls-eglot.el"),
+        AGENTLS_TEST_SNIPPET=str(SNIPPETS / f"emacs/agentls-{client}.el"),
         AGENTLS_TEST_SCENARIO=scenario,
         AGENTLS_TEST_FILE=str(workspace / "app/main.py"),
         AGENTLS_TEST_RESULT=str(report),
@@ -49,7 +53,8 @@ def run_emacs(
         AGENTLS_TEST_MODEL_PORT=str(model.port),
         **extra,
     )
-    argv = [emacs, "--batch", "-Q", "-l", str(EDITORS_TESTS / "emacs/scenario.el")]
+    script = "scenario.el" if client == "eglot" else f"scenario-{client}.el"
+    argv = [emacs, "--batch", "-Q", "-l", str(EDITORS_TESTS / "emacs" / script)]
     run = run_editor(argv, env, report, cwd=workspace)
     assert run.report["emacs"].startswith("28."), run.report["emacs"]
     assert run.report.get("error") is None, f"{run.report}\nstderr:\n{run.stderr[-3000:]}"
@@ -110,3 +115,19 @@ def test_long_run_neither_blocks_nor_times_out_eglot(
     assert run.report.get("command_error") is None, run.report
     assert run.report["command_seconds"] < 5, f"Emacs froze {run.report['command_seconds']:.1f}s"
     assert snapshot(workspace) == {**original, **expected_files()}
+
+
+def test_lsp_mode_implement_backend(tmp_path: Path, start_model: Callable[..., FakeModel]) -> None:
+    model = start_model([answer_turn()])
+    original = snapshot(copy_workspace(tmp_path / "original"))
+    run, workspace = run_emacs(
+        tmp_path, model, "implement", client="lsp-mode", AGENTLS_TEST_HOVER_LINE=HOVER_LINE
+    )
+    report = run.report
+
+    assert "Implement backend" in report["offered"]
+    assert report.get("command_error") is None, report
+    assert report["apply_edits"] == [f"agentls: {AGENT}"]
+    assert snapshot(workspace) == {**original, **expected_files()}
+    assert EXPLANATION in report["hover"]
+    assert "$/progress" in report["notifications"]

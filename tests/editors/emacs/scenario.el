@@ -2,36 +2,8 @@
 ;; Loads the shipped snippet, drives eglot's own code-action command, and writes what
 ;; it saw as JSON to $AGENTLS_TEST_RESULT. Run: emacs --batch -Q -l scenario.el
 
-(require 'package)
-(add-to-list 'package-directory-list "/usr/share/emacs/site-lisp/elpa") ; Debian's elpa-*
-(package-initialize)
-(require 'json)
-(require 'cl-lib)
-(require 'url)
-
+(load (expand-file-name "common.el" (file-name-directory load-file-name)) nil t)
 (load (getenv "AGENTLS_TEST_SNIPPET") nil t)
-
-(defvar agentls-test-report
-  (list (cons 'emacs emacs-version) (cons 'steps nil) (cons 'offered nil)
-        (cons 'notifications nil) (cons 'apply_edits nil) (cons 'messages nil)))
-
-(defun agentls-test--push (key value)
-  (setf (alist-get key agentls-test-report) (append (alist-get key agentls-test-report) (list value))))
-
-(defun agentls-test--set (key value)
-  (setf (alist-get key agentls-test-report) value))
-
-(defun agentls-test--step (name) (agentls-test--push 'steps name))
-
-(defun agentls-test--wait (what seconds predicate)
-  (let ((deadline (+ (float-time) seconds)))
-    (while (and (not (funcall predicate)) (< (float-time) deadline))
-      (accept-process-output nil 0.05))
-    (unless (funcall predicate) (error "timed out waiting for %s" what))))
-
-;; Batch mode has no stdin: answer prompts, never block.
-(fset 'y-or-n-p (lambda (&rest _) t))
-(fset 'yes-or-no-p (lambda (&rest _) t))
 (setq eglot-confirm-server-initiated-edits nil)
 
 ;; Record what the server sends; eglot's own methods still handle it.
@@ -44,24 +16,6 @@
             (lambda (_server method &rest params)
               (when (eq method 'workspace/applyEdit)
                 (agentls-test--push 'apply_edits (or (plist-get params :label) "")))))
-
-(defun agentls-test--when-model-asked (fn)
-  "Call FN once the scripted model has received a request. Polls without blocking:
-a blocking wait inside a timer would be unwound by eglot's own pending requests."
-  (url-retrieve
-   (format "http://127.0.0.1:%s/_requests" (getenv "AGENTLS_TEST_MODEL_PORT"))
-   (lambda (_status)
-     (goto-char (point-min))
-     (re-search-forward "\r?\n\r?\n" nil t)
-     (if (> (length (json-read)) 0)
-         (funcall fn)
-       (run-at-time 0.1 nil #'agentls-test--when-model-asked fn)))
-   nil t))
-
-(defun agentls-test--goto-line-containing (text)
-  (goto-char (point-min))
-  (unless (search-forward text nil t) (error "no line containing %s" text))
-  (beginning-of-line))
 
 (defun agentls-test--choose-action (title beg end &optional on-chosen)
   "Run eglot's interactive code-action command, picking TITLE from its menu.
@@ -134,8 +88,6 @@ ON-CHOSEN, if given, runs once the choice is made, before the action executes."
 (condition-case err
     (agentls-test--scenario)
   (error (agentls-test--set 'error (error-message-string err))))
-(with-temp-file (getenv "AGENTLS_TEST_RESULT")
-  (insert (json-encode agentls-test-report)))
 (ignore-errors (eglot-shutdown (eglot-current-server)))
-(kill-emacs 0)
+(agentls-test-write-report-and-exit)
 ;;; scenario.el ends here
