@@ -349,8 +349,23 @@ async function main() {
     });
 
     await check("a settings change reaches the server without a reload; Implement Backend… sends the instruction", async () => {
-      fs.writeFileSync(settingsFile, JSON.stringify({ ...settings, "agentls.model": "scripted-model-2" }, null, 2));
+      // Change the model in the Settings editor, as a user would.
+      await runPaletteCommand("Preferences: Open User Settings");
+      await page.locator(".settings-editor .settings-header").waitFor({ state: "visible" });
+      await sleep(500);
+      await page.keyboard.type("agentls.model"); // the search box has the focus
+      const field = page.locator(".settings-editor .setting-item-contents", { hasText: "Model name sent to the provider" })
+        .locator("input").first();
+      await field.waitFor({ state: "visible", timeout: 10_000 });
+      await field.fill("scripted-model-2");
+      await page.keyboard.press("Tab");
+      await shot("06-settings");
       await waitFor("status bar with the new model", async () => (await statusBarText()).includes("scripted-model-2"), 15_000);
+      await waitFor("settings.json updated", () => fs.readFileSync(settingsFile, "utf8").includes("scripted-model-2"), 5000);
+      await waitFor("the settings editor closed", async () => {
+        await page.keyboard.press("Escape");
+        return !(await page.locator(".settings-editor").first().isVisible());
+      }, 5000, 300);
       await sleep(1000);
       await openFile("app/main.py");
       await goToLine(lineOf(expected("main_after_health.py"), "# TODO: add a /version endpoint"));
@@ -364,11 +379,12 @@ async function main() {
       const last = (await modelRequests(modelBase)).at(-1);
       const body = typeof last.body === "string" ? JSON.parse(last.body) : last.body;
       if (body.model !== "scripted-model-2") throw new Error(`model: ${body.model}`);
+      if (!JSON.stringify(body.messages).includes("ship it for release 2.0")) throw new Error("the instruction was not sent");
       await waitFor("the /version endpoint in the editor", async () =>
         (await page.locator(".monaco-editor .view-lines").first().innerText()).includes("/version\")"), 30_000);
       await runPaletteCommand("File: Save All Files");
       await waitFor("main.py saved", () => fs.readFileSync(mainPy, "utf8") === expected("main_after_version.py"), 10_000);
-      await shot("06-second-run");
+      await shot("07-second-run");
     });
   } finally {
     await copyLogs(userData);
