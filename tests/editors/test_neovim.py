@@ -135,12 +135,15 @@ def test_progress_reported(
     assert run.report["progress"][0]["title"] == f"agentls: {AGENT}"
 
 
+@pytest.mark.parametrize("how", ["cancel", "cancel-request"])
 def test_cancel_leaves_files_unchanged(
-    nvim: Neovim, tmp_path: Path, start_model: Callable[..., FakeModel]
+    how: str, nvim: Neovim, tmp_path: Path, start_model: Callable[..., FakeModel]
 ) -> None:
+    # "cancel": the agentls.cancel command; "cancel-request": $/cancelRequest on the
+    # executeCommand request that started the run.
     model = start_model([slow_turn(30.0)])
     original = snapshot(copy_workspace(tmp_path / "original"))
-    run, workspace = run_nvim(nvim, tmp_path, model, "cancel")
+    run, workspace = run_nvim(nvim, tmp_path, model, how)
 
     assert run.report["steps"][-1] == "written"
     assert run.report["apply_edits"] == []

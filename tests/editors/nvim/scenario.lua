@@ -189,7 +189,23 @@ local function scenario()
   local row, line = find_line(bufnr, env.todo)
   vim.api.nvim_win_set_cursor(0, { row, 0 })
 
-  if env.scenario == 'keymap' then
+  local request_id
+  if env.scenario == 'cancel-request' then
+    -- The command a code action would run, sent directly so its request id is known.
+    local argument = {
+      agent = 'backend-developer',
+      scope = 'selection',
+      uri = vim.uri_from_bufnr(bufnr),
+      range = { start = { line = row - 1, character = 0 }, ['end'] = { line = row - 1, character = #line } },
+    }
+    local _
+    _, request_id = client_request(client, 'workspace/executeCommand', {
+      command = 'agentls.runAgent',
+      arguments = { argument },
+    }, function(err)
+      result.command_error = err and (err.message or tostring(err.code)) or nil
+    end, bufnr)
+  elseif env.scenario == 'keymap' then
     local keymap = dofile(env.keymap)
     vim.ui.input = function(_, on_confirm)
       on_confirm(env.instruction)
@@ -200,7 +216,7 @@ local function scenario()
   end
   step('action chosen')
 
-  if env.scenario == 'cancel' then
+  if env.scenario == 'cancel' or env.scenario == 'cancel-request' then
     wait_for('the run to start', 10000, function()
       return progress_kinds().begin
     end)
@@ -209,7 +225,15 @@ local function scenario()
       return model_request_count() > 0
     end)
     step('model asked')
-    client_request(client, 'workspace/executeCommand', { command = 'agentls.cancel' }, function() end, bufnr)
+    if request_id then -- $/cancelRequest for the executeCommand request itself
+      if vim.fn.has('nvim-0.11') == 1 then
+        client:cancel_request(request_id)
+      else
+        client.cancel_request(request_id)
+      end
+    else
+      client_request(client, 'workspace/executeCommand', { command = 'agentls.cancel' }, function() end, bufnr)
+    end
     wait_for('progress end after cancel', 10000, function()
       return progress_kinds()['end']
     end)
