@@ -201,3 +201,17 @@ def test_lspconfig_style_setup(
     )
 
     assert snapshot(workspace)["app/main.py"] == expected_files()["app/main.py"]
+
+
+def test_start_snippet_on_nvim011_takes_the_vim_lsp_start_path(
+    tmp_path: Path, start_model: Callable[..., FakeModel]
+) -> None:
+    # editors/nvim/agentls.lua serves 0.7 to 0.10: on 0.8+ it calls vim.lsp.start.
+    nvim = _neovim("nvim011")
+    model = start_model([answer_turn()])
+    run, workspace = run_nvim(
+        nvim, tmp_path, model, "implement", snippets=[SNIPPETS / "nvim/agentls.lua"]
+    )
+
+    assert snapshot(workspace)["app/main.py"] == expected_files()["app/main.py"]
+    assert run.report["shown"] == []
