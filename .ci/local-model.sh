@@ -13,8 +13,20 @@ if [ ! -x .venv/bin/python ]; then
   python3 -m venv .venv
   .venv/bin/pip install -q '.[test]'
 fi
+# Install what agentls[local] adds, read from the installed metadata, without reinstalling
+# agentls itself (a developer's editable install stays editable).
 log "installing agentls[local]"
-.venv/bin/pip install -q '.[local]'
+mapfile -t extra < <(.venv/bin/python - <<'PY'
+from importlib.metadata import requires
+
+for requirement in requires("agentls") or []:
+    spec, _, marker = requirement.partition(";")
+    if "extra" in marker and '"local"' in marker:
+        print(spec.strip())
+PY
+)
+((${#extra[@]})) || { log "agentls declares no [local] extra"; exit 1; }
+.venv/bin/pip install -q "${extra[@]}"
 log "pulling the default model"
 .venv/bin/agentls model pull
 
