@@ -215,3 +215,20 @@ def test_start_snippet_on_nvim011_takes_the_vim_lsp_start_path(
 
     assert snapshot(workspace)["app/main.py"] == expected_files()["app/main.py"]
     assert run.report["shown"] == []
+
+
+def test_user_edit_during_the_run_is_kept(
+    nvim: Neovim, tmp_path: Path, start_model: Callable[..., FakeModel]
+) -> None:
+    # The buffer changes (a new line 2) while the model thinks; the agent's edit arrives
+    # for an older version and must be rebased, keeping the user's line.
+    user_line = "# typed while the agent ran"
+    model = start_model([slow_turn(2.0)])
+    run, workspace = run_nvim(
+        nvim, tmp_path, model, "edit-during-run", AGENTLS_TEST_USER_LINE=user_line
+    )
+
+    assert "user edited" in run.report["steps"]
+    lines = expected_files()["app/main.py"].split("\n")
+    wanted = "\n".join([lines[0], user_line, *lines[1:]])
+    assert (workspace / "app/main.py").read_text(encoding="utf-8") == wanted

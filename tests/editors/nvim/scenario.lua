@@ -240,6 +240,14 @@ local function scenario()
     step('cancelled')
     vim.wait(1500) -- an edit arriving now would be a bug
   else
+    if env.scenario == 'edit-during-run' then
+      wait_for('the model to receive the request', 10000, function()
+        return model_request_count() > 0
+      end)
+      -- The user types while the agent runs: the edit must land on the new text.
+      vim.api.nvim_buf_set_lines(bufnr, 1, 1, false, { os.getenv('AGENTLS_TEST_USER_LINE') })
+      step('user edited')
+    end
     wait_for('workspace/applyEdit', env.timeout, function()
       return #result.apply_edits > 0
     end)
