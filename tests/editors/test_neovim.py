@@ -232,3 +232,16 @@ def test_user_edit_during_the_run_is_kept(
     lines = expected_files()["app/main.py"].split("\n")
     wanted = "\n".join([lines[0], user_line, *lines[1:]])
     assert (workspace / "app/main.py").read_text(encoding="utf-8") == wanted
+
+
+def test_model_failure_is_shown_and_changes_nothing(
+    nvim: Neovim, tmp_path: Path, start_model: Callable[..., FakeModel]
+) -> None:
+    model = start_model([{"answer": "", "status": 401}])
+    original = snapshot(copy_workspace(tmp_path / "original"))
+    run, workspace = run_nvim(nvim, tmp_path, model, "implement")
+
+    [shown] = run.report["shown"]
+    assert shown["type"] in (1, 2), shown  # Error or Warning
+    assert run.report["apply_edits"] == []
+    assert snapshot(workspace) == original
