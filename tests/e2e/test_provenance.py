@@ -147,7 +147,9 @@ async def test_hover_follows_generated_code_through_typing_restart_and_explain(
         forget = next(
             lens.command
             for lens in lenses or []
-            if lens.command and lens.command.title == "Forget" and lens.range.start.line == 0
+            if lens.command
+            and lens.command.title == "Forget"
+            and lens.range.start.line == docstring.start.line
         )
         await session.client.workspace_execute_command_async(
             types.ExecuteCommandParams(command=forget.command, arguments=forget.arguments)
