@@ -191,7 +191,8 @@ async def test_implement_backend_under_helix_conditions(
                 )
             )
         )
-        assert time.monotonic() - started < 2.0, "code actions must arrive at once"
+        took = time.monotonic() - started
+        assert took < 3.0, f"code actions took {took:.1f}s: they must not wait for anything"
         action = next(a for a in actions or [] if a.title == "Implement backend")
         if action.command is None and action.edit is None:
             assert profile == "current", "without resolve support an action must be complete"
