@@ -13,11 +13,12 @@ from dataclasses import dataclass
 from typing import Literal
 
 from agentls.edits.blocks import DiffHunks, ParsedAnswer, SearchReplace, WholeFile
-from agentls.edits.diff import minimal_edits
+from agentls.edits.diff import apply_edits, minimal_edits
+from agentls.edits.line_ends import edits_keeping_line_ends
 from agentls.edits.match import Located, locate
 from agentls.edits.model import ChangeSet, FileChange, Problem
 from agentls.edits.selection import fit_to_selection, instruction_span
-from agentls.edits.text import detect_eol, from_lf, lf_offset, to_lf
+from agentls.edits.text import detect_eol, lf_offset, to_lf
 from agentls.paths import PathRefusal, normalize_relative
 
 # "# ... existing code ...", "// rest of the file unchanged": an abridged whole file.
@@ -263,9 +264,9 @@ def _changes(states: Mapping[str, _File]) -> list[FileChange]:
             if st.created:
                 out.append(FileChange(path, "create", "", st.text, minimal_edits("", st.text)))
             continue
-        new_text = from_lf(st.text, st.eol)
-        if new_text != st.original:
-            edits = minimal_edits(st.original, new_text)
+        edits = edits_keeping_line_ends(st.original, st.text, st.eol)
+        if edits:
+            new_text = apply_edits(st.original, edits)
             out.append(FileChange(path, "modify", st.original, new_text, edits))
     return out
 

@@ -311,3 +311,9 @@ def test_code_block_beside_a_shell_block_replaces_selection() -> None:
     selection = _span(SEL_SRC, "        # TODO: return twice x\n")
     after = SEL_SRC.replace("# TODO: return twice x", "return 2 * x")
     check(SEL_SRC, answer, after, selection=selection)
+
+
+def test_mixed_line_endings_untouched_lines_keep_theirs() -> None:
+    before = "a = 1\r\nb = 2\nc = 3\r\n"
+    changes = check(before, sr("c = 3\n", "c = 4\nd = 5\n"), "a = 1\r\nb = 2\nc = 4\r\nd = 5\r\n")
+    assert [e.start for e in changes.files[0].edits] == [len("a = 1\r\nb = 2\n")]

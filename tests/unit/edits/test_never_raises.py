@@ -6,6 +6,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from agentls.edits import apply_edits, build_changeset, minimal_edits
+from agentls.edits.line_ends import edits_keeping_line_ends
 from agentls.edits.parse import parse_answer_unguarded
 
 # Fragments that steer random text towards the parser's interesting paths.
@@ -70,3 +71,21 @@ def test_minimal_edits_round_trip_on_any_strings(old: str, new: str) -> None:
 def test_minimal_edits_round_trip_on_line_soup(old: list[str], new: list[str]) -> None:
     a, b = "\n".join(old), "\n".join(new)
     assert apply_edits(a, minimal_edits(a, b)) == b
+
+
+line_text = st.text(alphabet=st.characters(blacklist_characters="\r\n"), max_size=8)
+
+
+@settings(max_examples=300)
+@given(
+    st.lists(st.tuples(line_text, st.sampled_from(["\n", "\r\n"])), max_size=12),
+    st.lists(line_text, max_size=12),
+    st.sampled_from(["\n", "\r\n"]),
+)
+def test_line_end_edits_reproduce_new_text(
+    old: list[tuple[str, str]], new: list[str], eol: str
+) -> None:
+    original = "".join(text + end for text, end in old)
+    new_lf = "".join(line + "\n" for line in new)
+    result = apply_edits(original, edits_keeping_line_ends(original, new_lf, eol))
+    assert result.replace("\r\n", "\n") == new_lf
