@@ -8,8 +8,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from tests.support.fake_model import FakeModel  # noqa: E402
-from tests.support.lsp_harness import server_env  # noqa: E402
+from tests.support.fake_model import FakeModel
+from tests.support.lsp_harness import server_env
 
 MAIN_PY = '''"""A tiny service."""
 

@@ -13,7 +13,10 @@ from tests.support.lsp_harness import lsp_session, range_of
 NEW_MAIN = MAIN_PY.replace(
     "# TODO: add a /health endpoint that reports the service status\n",
     '@app.get("/health")\ndef health() -> dict[str, str]:\n    return status()\n',
-).replace("from fastapi import FastAPI\n", "from fastapi import FastAPI\n\nfrom app.health import status\n")
+).replace(
+    "from fastapi import FastAPI\n",
+    "from fastapi import FastAPI\n\nfrom app.health import status\n",
+)
 
 HEALTH_PY = 'def status() -> dict[str, str]:\n    return {"status": "ok"}\n'
 
@@ -52,7 +55,8 @@ async def test_implement_backend_applies_edit_and_creates_file(
         operations = session.editor.applied[0].document_changes or []
         assert any(isinstance(op, types.CreateFile) for op in operations)
         main_edit = next(
-            op for op in operations
+            op
+            for op in operations
             if isinstance(op, types.TextDocumentEdit) and op.text_document.uri.endswith("main.py")
         )
         assert main_edit.text_document.version == 1
@@ -60,7 +64,11 @@ async def test_implement_backend_applies_edit_and_creates_file(
         assert all(e.range.start.line >= 2 for e in main_edit.edits)
         # Progress: begin, report(s), end.
         kinds = session.progress_kinds()
-        assert kinds and kinds[0][0] == "WorkDoneProgressBegin" and kinds[0][-1] == "WorkDoneProgressEnd"
+        assert (
+            kinds
+            and kinds[0][0] == "WorkDoneProgressBegin"
+            and kinds[0][-1] == "WorkDoneProgressEnd"
+        )
         assert "WorkDoneProgressReport" in kinds[0]
         # The model saw the TODO, the marked selection and the README.
         prompt = fake_model.requests[-1].body["messages"][-1]["content"]

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from lsprotocol import types
+from pygls.exceptions import JsonRpcRequestCancelled
 
 from tests.e2e.conftest import MAIN_PY
 from tests.e2e.test_implement import HEALTH_PY, NEW_MAIN, WHOLE_FILE_ANSWER
@@ -43,7 +44,9 @@ async def test_cancel_closes_stream_and_applies_nothing(
     fake_model.script([SLOW])
     async with lsp_session(workspace, env) as session:
         session.editor.open("app/main.py")
-        run = asyncio.ensure_future(session.run("app/main.py", range_of(MAIN_PY, TODO)))
+        run = asyncio.ensure_future(
+            session.run("app/main.py", range_of(MAIN_PY, TODO), msg_id="run-to-cancel")
+        )
         await _wait_until(lambda: _streaming_started(fake_model))
         await asyncio.sleep(0.2)
         if how == "agentls.cancel":
@@ -60,8 +63,10 @@ async def test_cancel_closes_stream_and_applies_nothing(
             result = await run
             assert result["status"] == "cancelled"
         else:
-            run.cancel()  # pytest-lsp sends $/cancelRequest for a cancelled request future
-            with pytest.raises(asyncio.CancelledError):
+            session.client.protocol.notify(
+                "$/cancelRequest", types.CancelParams(id="run-to-cancel")
+            )
+            with pytest.raises(JsonRpcRequestCancelled):
                 await run
         await _wait_until(lambda: fake_model.aborted_streams >= 1)
         await asyncio.sleep(0.3)
@@ -76,7 +81,10 @@ async def test_cancel_closes_stream_and_applies_nothing(
     [
         (Turn("", status=401), "OPENAI_API_KEY"),
         (Turn("", status=404), "scripted-model"),
-        (Turn("", status=400, error_body={"error": {"message": "context too long"}}), "context too long"),
+        (
+            Turn("", status=400, error_body={"error": {"message": "context too long"}}),
+            "context too long",
+        ),
         (Turn(WHOLE_FILE_ANSWER, cut_after=40), "cut off"),
     ],
 )
@@ -177,7 +185,9 @@ async def test_eglot_like_client_without_create_gets_the_new_file(
         text_document=types.TextDocumentClientCapabilities(
             code_action=types.CodeActionClientCapabilities(
                 code_action_literal_support=types.ClientCodeActionLiteralOptions(
-                    code_action_kind=types.ClientCodeActionKindOptions(value_set=["refactor", "source"])
+                    code_action_kind=types.ClientCodeActionKindOptions(
+                        value_set=["refactor", "source"]
+                    )
                 )
             )
         ),
@@ -231,7 +241,10 @@ async def test_answer_outside_workspace_is_refused(
     workspace: Path, env: dict[str, str], fake_model: FakeModel, tmp_path: Path
 ) -> None:
     outside = tmp_path / "outside.py"
-    answer = f"Sneaky.\n\n{outside}\n```python\nprint('pwned')\n```\n\n../escape.py\n```python\nx = 1\n```\n"
+    answer = (
+        f"Sneaky.\n\n{outside}\n```python\nprint('pwned')\n```\n\n"
+        "../escape.py\n```python\nx = 1\n```\n"
+    )
     fake_model.script([Turn(answer)])
     async with lsp_session(workspace, env) as session:
         session.editor.open("app/main.py")
@@ -249,7 +262,13 @@ async def test_settings_from_initialization_options_apply(
     """No AGENTLS_* env: the editor's settings pick provider, URL and model."""
     env = server_env(tmp_path, OPENAI_API_KEY="sk-test-key-for-e2e-0123456789")
     fake_model.script([Turn(WHOLE_FILE_ANSWER)])
-    options = {"agentls": {"provider": "openai", "baseUrl": fake_model.openai_base_url, "model": "from-editor"}}
+    options = {
+        "agentls": {
+            "provider": "openai",
+            "baseUrl": fake_model.openai_base_url,
+            "model": "from-editor",
+        }
+    }
     async with lsp_session(workspace, env, init_options=options) as session:
         session.editor.open("app/main.py")
         result = await session.run("app/main.py", range_of(MAIN_PY, TODO))
@@ -258,10 +277,15 @@ async def test_settings_from_initialization_options_apply(
         # didChangeConfiguration takes effect without a restart.
         session.client.workspace_did_change_configuration(
             types.DidChangeConfigurationParams(
-                settings={"agentls": {"provider": "openai", "baseUrl": fake_model.openai_base_url, "model": "changed"}}
+                settings={
+                    "agentls": {
+                        "provider": "openai",
+                        "baseUrl": fake_model.openai_base_url,
+                        "model": "changed",
+                    }
+                }
             )
         )
         session.editor.type_text("app/main.py", 0, "")
         await session.run("app/main.py", range_of(NEW_MAIN, "def health"))
         assert fake_model.requests[-1].body["model"] == "changed"
-

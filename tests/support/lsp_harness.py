@@ -14,7 +14,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Union
 
 from lsprotocol import types
 from pygls import uris
@@ -62,7 +62,9 @@ def position_to_offset(text: str, position: types.Position) -> int:
 
 def range_of(text: str, needle: str) -> types.Range:
     start = text.index(needle)
-    return types.Range(offset_to_position(text, start), offset_to_position(text, start + len(needle)))
+    return types.Range(
+        offset_to_position(text, start), offset_to_position(text, start + len(needle))
+    )
 
 
 @dataclass
@@ -104,12 +106,16 @@ class EditorWorkspace:
         uri = self.uri(rel)
         buffer = self.buffers[uri]
         end = offset if end is None else end
-        rng = types.Range(offset_to_position(buffer.text, offset), offset_to_position(buffer.text, end))
+        rng = types.Range(
+            offset_to_position(buffer.text, offset), offset_to_position(buffer.text, end)
+        )
         buffer.text = buffer.text[:offset] + new_text + buffer.text[end:]
         buffer.version += 1
         self.client.text_document_did_change(
             types.DidChangeTextDocumentParams(
-                text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=buffer.version),
+                text_document=types.VersionedTextDocumentIdentifier(
+                    uri=uri, version=buffer.version
+                ),
                 content_changes=[types.TextDocumentContentChangePartial(range=rng, text=new_text)],
             )
         )
@@ -131,7 +137,8 @@ class EditorWorkspace:
         for uri, edits in (edit.changes or {}).items():
             operations.append(
                 types.TextDocumentEdit(
-                    types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=None), list(edits)
+                    types.OptionalVersionedTextDocumentIdentifier(uri=uri, version=None),
+                    list(edits),
                 )
             )
         for op in operations:  # check everything before changing anything
@@ -158,7 +165,14 @@ class EditorWorkspace:
         path = Path(uris.to_fs_path(uri) or "")
         text = buffer.text if buffer else path.read_bytes().decode("utf-8")
         spans = sorted(
-            ((position_to_offset(text, e.range.start), position_to_offset(text, e.range.end), e.new_text) for e in edits),
+            (
+                (
+                    position_to_offset(text, e.range.start),
+                    position_to_offset(text, e.range.end),
+                    e.new_text,
+                )
+                for e in edits
+            ),
             reverse=True,
         )
         for start, end, new in spans:
@@ -170,7 +184,9 @@ class EditorWorkspace:
         buffer.version += 1
         self.client.text_document_did_change(
             types.DidChangeTextDocumentParams(
-                text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=buffer.version),
+                text_document=types.VersionedTextDocumentIdentifier(
+                    uri=uri, version=buffer.version
+                ),
                 content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)],
             )
         )
@@ -187,7 +203,11 @@ class Session:
         return self.client.messages
 
     def errors(self) -> list[str]:
-        return [m.message for m in self.client.messages if m.type in (types.MessageType.Error, types.MessageType.Warning)]
+        return [
+            m.message
+            for m in self.client.messages
+            if m.type in (types.MessageType.Error, types.MessageType.Warning)
+        ]
 
     async def code_actions(self, rel: str, rng: types.Range) -> list[types.CodeAction]:
         result = await self.client.text_document_code_action_async(
@@ -202,10 +222,21 @@ class Session:
     async def run_action(self, action: types.CodeAction) -> Any:
         assert action.command is not None
         return await self.client.workspace_execute_command_async(
-            types.ExecuteCommandParams(command=action.command.command, arguments=action.command.arguments)
+            types.ExecuteCommandParams(
+                command=action.command.command, arguments=action.command.arguments
+            )
         )
 
-    async def run(self, rel: str, rng: types.Range, *, scope: str = "selection", instruction: str = "", agent: str = "backend-developer") -> Any:
+    async def run(
+        self,
+        rel: str,
+        rng: types.Range,
+        *,
+        scope: str = "selection",
+        instruction: str = "",
+        agent: str = "backend-developer",
+        msg_id: str | None = None,
+    ) -> Any:
         argument = {
             "agent": agent,
             "scope": scope,
@@ -216,16 +247,34 @@ class Session:
             },
             "instruction": instruction,
         }
-        return await self.client.workspace_execute_command_async(
-            types.ExecuteCommandParams(command="agentls.runAgent", arguments=[argument])
+        params = types.ExecuteCommandParams(command="agentls.runAgent", arguments=[argument])
+        return await self.client.protocol.send_request_async(
+            types.WORKSPACE_EXECUTE_COMMAND, params, msg_id=msg_id
         )
 
     def progress_kinds(self) -> list[list[str]]:
-        return [[type(v).__name__ for v in values] for values in self.client.progress_reports.values()]
+        return [
+            [type(v).__name__ for v in values] for values in self.client.progress_reports.values()
+        ]
 
 
 def capabilities_for(name: str) -> types.ClientCapabilities:
     return client_capabilities(name)
+
+
+def _fix_code_action_union(client: LanguageClient) -> None:
+    """lsprotocol reads any code action that carries a `command` as a bare Command.
+
+    Real editors look at the JSON: a bare Command has a string `command`.
+    """
+    converter = client.protocol._converter
+
+    def structure(obj: Any, _: type) -> types.Command | types.CodeAction:
+        if isinstance(obj.get("command"), str):
+            return converter.structure(obj, types.Command)
+        return converter.structure(obj, types.CodeAction)
+
+    converter.register_structure_hook(Union[types.Command, types.CodeAction], structure)  # noqa: UP007
 
 
 @asynccontextmanager
@@ -238,6 +287,7 @@ async def lsp_session(
     init_options: dict[str, Any] | None = None,
 ) -> AsyncIterator[Session]:
     client = make_test_lsp_client()
+    _fix_code_action_union(client)
     editor = EditorWorkspace(root, client)
 
     @client.feature(types.WORKSPACE_APPLY_EDIT)
@@ -255,7 +305,9 @@ async def lsp_session(
             capabilities=caps,
             client_info=types.ClientInfo(name=client_name),
             root_uri=uris.from_fs_path(str(root)),
-            workspace_folders=[types.WorkspaceFolder(uri=uris.from_fs_path(str(root)) or "", name="ws")],
+            workspace_folders=[
+                types.WorkspaceFolder(uri=uris.from_fs_path(str(root)) or "", name="ws")
+            ],
             initialization_options=init_options,
         )
     )

@@ -7,7 +7,6 @@ import re
 from agentls.agents.model import AgentSpec
 
 
-
 def _looks_small(model: str) -> bool:
     """True for models of roughly 3B parameters or fewer, judged by name."""
     match = re.search(r"(\d+(?:\.\d+)?)\s*([mb])\b", model, re.IGNORECASE)
@@ -18,7 +17,7 @@ def _looks_small(model: str) -> bool:
 
 
 def choose_edit_format(setting: str, agent: AgentSpec, provider: str, model: str) -> str:
-    """`auto` asks small local models for whole files: they fail at SEARCH/REPLACE far more often."""
+    """`auto` asks small models for whole files: they fail at SEARCH/REPLACE far more often."""
     chosen = agent.edit_format or setting
     if chosen != "auto":
         return chosen

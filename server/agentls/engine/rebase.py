@@ -18,9 +18,7 @@ def _conflicts(ours: TextEdit, theirs: TextEdit) -> bool:
     return theirs.start <= ours.end and theirs.end >= ours.start
 
 
-def rebase_edits(
-    base: str, current: str, edits: Sequence[TextEdit]
-) -> tuple[TextEdit, ...] | None:
+def rebase_edits(base: str, current: str, edits: Sequence[TextEdit]) -> tuple[TextEdit, ...] | None:
     """Edits valid against `current`, or None when the user changed a region they touch."""
     if base == current:
         return tuple(edits)

@@ -42,7 +42,9 @@ class _StreamMeter:
         now = time.monotonic()
         if self.tokens == 1 or now - self._last >= _REPORT_INTERVAL:
             self._last = now
-            self._report(Progress("streaming", f"Streaming answer: {self.tokens} tokens", self.tokens))  # type: ignore[arg-type]
+            self._report(
+                Progress("streaming", f"Streaming answer: {self.tokens} tokens", self.tokens)
+            )  # type: ignore[arg-type]
 
 
 def _ignore(_: Progress) -> None:
@@ -186,7 +188,9 @@ async def run_agent(
             output_tokens = _add(output_tokens, second.usage.output_tokens)
 
     base_versions: Mapping[str, int | None] = {
-        f.path: (request.open_documents[f.path].version if f.path in request.open_documents else None)
+        f.path: (
+            request.open_documents[f.path].version if f.path in request.open_documents else None
+        )
         for f in changes.files
     }
     return RunOutcome(

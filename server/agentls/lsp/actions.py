@@ -13,8 +13,8 @@ if TYPE_CHECKING:
     from agentls.lsp.server import AgentServer
 
 RUN_COMMAND = "agentls.runAgent"
-SELECTION_KIND = types.CodeActionKind("refactor.rewrite.agentls")
-WORKSPACE_KIND = types.CodeActionKind("source.agentls")
+SELECTION_KIND = "refactor.rewrite.agentls"
+WORKSPACE_KIND = "source.agentls"
 
 ActionProvider = Callable[[types.CodeActionParams], list[types.CodeAction]]
 

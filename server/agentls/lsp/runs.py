@@ -176,7 +176,7 @@ def _outer_request(server: AgentServer) -> asyncio.Future[Any] | None:
     msg_id = server.protocol.msg_id
     if msg_id is None:
         return None
-    return server.protocol._request_futures.get(msg_id)  # noqa: SLF001 - no public accessor
+    return server.protocol._request_futures.get(msg_id)
 
 
 async def start_run(
@@ -191,7 +191,7 @@ async def start_run(
     """
     from agentls.engine.run import run_agent
     from agentls.llm.errors import LLMError
-    from agentls.llm.factory import make_provider, resolve_provider
+    from agentls.llm.factory import resolve_provider
     from agentls.lsp.delivery import DeliveryRefused, deliver
 
     ensure_loaded(server)
@@ -276,18 +276,23 @@ async def start_run(
         if outcome.changes.is_empty:
             progress.end("No changes")
             server.show(
-                f"agentls: {agent} answered without any code change. "
-                f"{_short(outcome.explanation)}",
+                f"agentls: {agent} answered without any code change. {_short(outcome.explanation)}",
                 types.MessageType.Warning,
             )
             return {"runId": run_id, "status": "empty", "explanation": outcome.explanation}
 
         progress.end(f"Applying changes to {len(outcome.changes.files)} file(s)")
         try:
-            result = await deliver(server, state.root or Path("."), outcome, agent, settings.confirm_edits)
+            result = await deliver(
+                server, state.root or Path("."), outcome, agent, settings.confirm_edits
+            )
         except DeliveryRefused as error:
             server.show(f"agentls: {error}")
             return {"runId": run_id, "status": "refused", "message": str(error)}
+        except Exception as error:  # the editor failed while applying
+            log.exception("applying run %s failed", run_id)
+            server.show(f"agentls: the editor could not apply {agent}'s change: {error}")
+            return {"runId": run_id, "status": "rejected", "message": str(error)}
         if not result.applied:
             reason = result.failure_reason or "no reason given"
             server.show(
@@ -348,12 +353,14 @@ def _provider(server: AgentServer, choice: Any, settings: Any) -> Any:
 
 def register(server: AgentServer) -> None:
     server.state.runs = RunRegistry()
+    background: set[asyncio.Future[Any]] = set()
 
     @server.command(RUN_COMMAND)
     async def run_agent_command(*args: Any) -> dict[str, Any] | None:
         if server.state.client.name == "helix":
             # Helix times requests out after 20 s: answer now, deliver by applyEdit later.
-            asyncio.ensure_future(start_run(server, list(args)))
+            background.add(task := asyncio.ensure_future(start_run(server, list(args))))
+            task.add_done_callback(background.discard)
             return {"status": "started"}
         return await start_run(server, list(args))
 

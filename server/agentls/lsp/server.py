@@ -1,4 +1,4 @@
-"""The language server: capabilities, session state and feature wiring. Handlers live in features."""
+"""The language server: capabilities, session state and feature wiring."""
 
 from __future__ import annotations
 
@@ -41,6 +41,9 @@ class AgentServer(LanguageServer):
 
 
 def create_server() -> AgentServer:
+    # pygls logs whole messages at INFO; they may hold file text. Keep them out of the log.
+    logging.getLogger("pygls").setLevel(logging.WARNING)
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     server = AgentServer()
     for name in FEATURE_MODULES:
         importlib.import_module(name).register(server)

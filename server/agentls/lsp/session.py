@@ -31,6 +31,7 @@ def client_features(params: types.InitializeParams, encoding: str | None) -> Cli
         progress=bool(caps.window and caps.window.work_done_progress),
         create_files=bool(
             ws_edit
+            and ws_edit.document_changes
             and ws_edit.resource_operations
             and types.ResourceOperationKind.Create in ws_edit.resource_operations
         ),

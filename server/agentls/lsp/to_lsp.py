@@ -28,7 +28,10 @@ class FileEdits:
 def lsp_range(index: LineIndex, start: int, end: int, encoding: Encoding) -> types.Range:
     s_line, s_char = index.position(start, encoding)
     e_line, e_char = index.position(end, encoding)
-    return types.Range(types.Position(s_line, s_char), types.Position(e_line, e_char))
+    return types.Range(
+        start=types.Position(line=s_line, character=s_char),
+        end=types.Position(line=e_line, character=e_char),
+    )
 
 
 def text_edits(
@@ -39,9 +42,11 @@ def text_edits(
     for edit in edits:
         rng = lsp_range(index, edit.start, edit.end, encoding)
         if annotation:
-            result.append(types.AnnotatedTextEdit(rng, edit.new_text, annotation))
+            result.append(
+                types.AnnotatedTextEdit(range=rng, new_text=edit.new_text, annotation_id=annotation)
+            )
         else:
-            result.append(types.TextEdit(rng, edit.new_text))
+            result.append(types.TextEdit(range=rng, new_text=edit.new_text))
     return result
 
 
