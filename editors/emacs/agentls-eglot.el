@@ -18,4 +18,11 @@
 ;; agentls sends its edits when a run ends; let them apply without a prompt.
 (setq eglot-confirm-server-initiated-edits nil)
 
+(defun agentls-cancel ()
+  "Cancel every agentls run of this buffer's server."
+  (interactive)
+  (jsonrpc-async-request (or (eglot-current-server) (user-error "No agentls server here"))
+                         :workspace/executeCommand '(:command "agentls.cancel")
+                         :success-fn #'ignore :error-fn #'ignore))
+
 ;;; agentls-eglot.el ends here

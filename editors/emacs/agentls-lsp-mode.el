@@ -19,4 +19,9 @@
                     (with-lsp-workspace workspace
                       (lsp--set-configuration (lsp-configuration-section "agentls"))))))
 
+(defun agentls-cancel ()
+  "Cancel every agentls run."
+  (interactive)
+  (lsp-workspace-command-execute "agentls.cancel"))
+
 ;;; agentls-lsp-mode.el ends here

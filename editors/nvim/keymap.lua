@@ -1,5 +1,5 @@
 -- <leader>ai: ask for an instruction, then run an agent on the selection (or line).
--- Works with any of the agentls setups (Neovim 0.7+).
+-- <leader>ac: cancel every agentls run. Works with any of the agentls setups (0.7+).
 local function agentls_client(bufnr)
   local clients = vim.lsp.get_clients and vim.lsp.get_clients({ bufnr = bufnr })
     or vim.tbl_values(vim.lsp.buf_get_clients(bufnr)) -- Neovim 0.7-0.9
@@ -70,6 +70,13 @@ local function run_agent(opts)
   end)
 end
 
+local function cancel_runs()
+  local client = agentls_client(vim.api.nvim_get_current_buf())
+  if client then
+    request(client, 'workspace/executeCommand', { command = 'agentls.cancel' }, function() end)
+  end
+end
+
 vim.keymap.set('n', '<leader>ai', function()
   run_agent({})
 end, { desc = 'agentls: run agent on line' })
@@ -77,4 +84,6 @@ vim.keymap.set('x', '<leader>ai', function()
   run_agent({ visual = true })
 end, { desc = 'agentls: run agent on selection' })
 
-return { run_agent = run_agent }
+vim.keymap.set('n', '<leader>ac', cancel_runs, { desc = 'agentls: cancel runs' })
+
+return { run_agent = run_agent, cancel_runs = cancel_runs }

@@ -139,11 +139,13 @@ def test_progress_reported(
 def test_cancel_leaves_files_unchanged(
     how: str, nvim: Neovim, tmp_path: Path, start_model: Callable[..., FakeModel]
 ) -> None:
-    # "cancel": the agentls.cancel command; "cancel-request": $/cancelRequest on the
-    # executeCommand request that started the run.
+    # "cancel": the agentls.cancel command through keymap.lua's <leader>ac function;
+    # "cancel-request": $/cancelRequest on the executeCommand request that started the run.
     model = start_model([slow_turn(30.0)])
     original = snapshot(copy_workspace(tmp_path / "original"))
-    run, workspace = run_nvim(nvim, tmp_path, model, how)
+    run, workspace = run_nvim(
+        nvim, tmp_path, model, how, AGENTLS_TEST_KEYMAP=str(SNIPPETS / "nvim/keymap.lua")
+    )
 
     assert run.report["steps"][-1] == "written"
     assert run.report["apply_edits"] == []

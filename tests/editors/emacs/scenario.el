@@ -49,8 +49,8 @@ ON-CHOSEN, if given, runs once the choice is made, before the action executes."
     (agentls-test--wait "eglot to connect" 15 #'eglot-current-server)
     (agentls-test--step "attached")
     (agentls-test--goto-line-containing (getenv "AGENTLS_TEST_TODO"))
-    (let ((beg (point)) (end (line-end-position)) (started (float-time)) server)
-      (setq server (eglot--current-server-or-lose))
+    (let ((beg (point)) (end (line-end-position)) (started (float-time))
+          (buffer (current-buffer)))
       (condition-case err
           (agentls-test--choose-action
            action beg end
@@ -61,9 +61,7 @@ ON-CHOSEN, if given, runs once the choice is made, before the action executes."
                (agentls-test--when-model-asked
                 (lambda ()
                   (agentls-test--step "cancel sent")
-                  (jsonrpc-async-request server :workspace/executeCommand
-                                         '(:command "agentls.cancel")
-                                         :success-fn #'ignore :error-fn #'ignore))))))
+                  (with-current-buffer buffer (agentls-cancel)))))))
         (error (agentls-test--set 'command_error (error-message-string err))))
       (agentls-test--set 'command_seconds (- (float-time) started))
       (agentls-test--step "action chosen")

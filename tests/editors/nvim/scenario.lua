@@ -232,7 +232,7 @@ local function scenario()
         client.cancel_request(request_id)
       end
     else
-      client_request(client, 'workspace/executeCommand', { command = 'agentls.cancel' }, function() end, bufnr)
+      dofile(env.keymap).cancel_runs() -- the shipped <leader>ac
     end
     wait_for('progress end after cancel', 10000, function()
       return progress_kinds()['end']
