@@ -20,7 +20,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 
 from agentls.edits.model import Problem
 from agentls.edits.text import common_indent, indentation, reindent
@@ -29,6 +28,8 @@ _ELISION = re.compile(
     r"^\s*(?:\.\.\.|#\s*\.\.\.|//\s*\.\.\.|/\*\s*\.\.\.\s*\*/|<!--\s*\.\.\.\s*-->)\s*$"
 )
 _HINT_LINES = 12
+_HINT_SIMILARITY = 0.5  # mean share of a line's words found in SEARCH, to be worth showing
+_WORD = re.compile(r"\w+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,26 +240,24 @@ def _settle(file: _Lines, candidates: list[_Candidate], near: int | None) -> _Ca
 
 
 def did_you_mean(file: _Lines, slines: list[str]) -> tuple[str, ...]:
-    """The region of the file most like ``slines``, with line numbers."""
-    n = min(len(slines), max(file.count, 1))
-    if file.count == 0:
+    """The region of the file most like ``slines``, with line numbers.
+
+    Each line scores the share of its words that occur in the SEARCH text; the
+    window of SEARCH's length with the best total wins if it is similar enough.
+    """
+    wanted = {word for line in slines for word in _WORD.findall(line)}
+    if file.count == 0 or not wanted:
         return ()
-    wanted = {s.strip() for s in slines if s.strip()}
-    hits = [1 if line.strip() in wanted else 0 for line in file.lines[: file.count]]
-    window = sum(hits[:n])
-    scores = [window]
+    n = min(len(slines), file.count)
+    scores = [_word_share(line, wanted) for line in file.lines[: file.count]]
+    window = sum(scores[:n])
+    best, best_total = 0, window
     for k in range(1, file.count - n + 1):
-        window += hits[k + n - 1] - hits[k - 1]
-        scores.append(window)
-    shortlist = sorted(range(len(scores)), key=lambda k: -scores[k])[:8]
-    target = "\n".join(s.strip() for s in slines)
-
-    def similarity(k: int) -> float:
-        region = "\n".join(line.strip() for line in file.lines[k : k + n])
-        return SequenceMatcher(None, region, target, autojunk=False).ratio()
-
-    best = max(shortlist, key=similarity)
-    if similarity(best) < 0.3:
+        window += scores[k + n - 1] - scores[k - 1]
+        if window > best_total + 1e-9:
+            best, best_total = k, window
+    worded = sum(1 for line in slines if _WORD.search(line)) or 1
+    if best_total / worded < _HINT_SIMILARITY:
         return ()
     shown = file.lines[best : best + min(n, _HINT_LINES)]
     width = len(str(best + len(shown)))
@@ -266,3 +265,8 @@ def did_you_mean(file: _Lines, slines: list[str]) -> tuple[str, ...]:
         f"did you mean lines {best + 1}-{best + n}:",
         *(f"{best + 1 + i:>{width}} | {line}" for i, line in enumerate(shown)),
     )
+
+
+def _word_share(line: str, wanted: set[str]) -> float:
+    words = _WORD.findall(line)
+    return sum(1 for w in words if w in wanted) / len(words) if words else 0.0

@@ -129,3 +129,12 @@ def test_unrelated_search_gives_no_hint() -> None:
 def test_last_line_without_newline_keeps_it_so() -> None:
     found = locate("a\nb", "b\n", "c\n")
     assert apply("a\nb", found) == "a\nc"
+
+
+def test_hint_finds_the_similar_region_in_a_large_file() -> None:
+    text = "".join(f"    value_{i} = compute({i})\n" if i % 5 else "\n" for i in range(3000))
+    search = "".join(f"    value_{i} = compute({i + 1})\n" for i in range(1201, 1205))
+    found = locate(text, search, "x\n")
+    assert isinstance(found, Problem)
+    assert found.hints[0] == "did you mean lines 1202-1205:"
+    assert found.hints[1] == "1202 |     value_1201 = compute(1201)"
