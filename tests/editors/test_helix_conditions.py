@@ -167,6 +167,9 @@ async def test_implement_backend_under_helix_conditions(
                 )
             )
         )
+        commands = result.capabilities.execute_command_provider
+        # Helix's :lsp-workspace-command offers what the server lists here.
+        assert commands and {"agentls.runAgent", "agentls.cancel"} <= set(commands.commands)
         offered = capabilities.general.position_encodings if capabilities.general else None
         helix.encoding = str(result.capabilities.position_encoding or "utf-16")
         assert helix.encoding in [str(e) for e in offered or ["utf-16"]]
