@@ -78,17 +78,17 @@ async def stream_answer(
 ) -> Answer:
     """POST ``body`` to ``url`` and stream the answer, calling ``on_delta`` per fragment."""
     reader = _AnswerReader(decoder, service, http.max_answer_bytes, on_delta)
-    started = False
+    streaming = False  # the answer began: a broken connection now means a cut answer
     try:
         async with client.stream("POST", url, json=body) as response:
-            started = True
             if response.status_code != 200:
                 raise error_for_status(
                     response.status_code, await _bounded_body(response), response.headers, service
                 )
+            streaming = True
             await reader.read(response)
     except httpx.HTTPError as exc:
-        if started and not isinstance(exc, httpx.TimeoutException):
+        if streaming and not isinstance(exc, httpx.TimeoutException):
             raise reader.cut_off() from exc
         raise error_for_exception(exc, service, client.timeout, reader.received) from exc
     except httpx.InvalidURL as exc:
