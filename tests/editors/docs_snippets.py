@@ -1,6 +1,6 @@
-"""Keep docs/editors.md's setups identical to the shipped files in editors/.
+"""Keep the setups in docs/editors.md (and README.md) identical to the files in editors/.
 
-In the doc, a line `<!-- include: editors/PATH -->` is followed by a fenced block that
+In these docs, a line `<!-- include: editors/PATH -->` is followed by a fenced block that
 must hold exactly that file. `python tests/editors/docs_snippets.py --write` refreshes
 the blocks; tests/editors/test_docs_snippets.py fails when they drift.
 """
@@ -13,6 +13,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 DOC = REPO / "docs" / "editors.md"
+DOCS = (DOC, REPO / "README.md")  # every doc whose include blocks are kept in step
 _INCLUDE = re.compile(
     r"^<!-- include: (?P<path>\S+) -->\n(?P<fence>```+)(?P<lang>\w*)\n(?P<body>.*?)^(?P=fence)$",
     re.MULTILINE | re.DOTALL,
@@ -35,15 +36,16 @@ def refreshed(doc: str) -> str:
 
 
 def main(argv: list[str]) -> int:
-    doc = DOC.read_text(encoding="utf-8")
-    fresh = refreshed(doc)
-    if "--write" in argv:
-        DOC.write_text(fresh, encoding="utf-8")
-        return 0
-    if fresh != doc:
-        print(f"{DOC} is stale: run python {Path(__file__).relative_to(REPO)} --write")
-        return 1
-    return 0
+    stale = 0
+    for path in (p for p in DOCS if p.exists()):
+        doc = path.read_text(encoding="utf-8")
+        fresh = refreshed(doc)
+        if "--write" in argv:
+            path.write_text(fresh, encoding="utf-8")
+        elif fresh != doc:
+            print(f"{path} is stale: run python {Path(__file__).relative_to(REPO)} --write")
+            stale = 1
+    return stale
 
 
 if __name__ == "__main__":
