@@ -1,7 +1,8 @@
 """A stand-in for the llama.cpp server child: the real watchdog around a tiny HTTP server.
 
 FAKE_CHILD_MODE selects a behaviour: "ok" (default), "fail" (start raises), "exit"
-(dies before reporting), "hang" (never reports).
+(dies before reporting), "hang" (never reports). While the file named by
+FAKE_CHILD_SLOW_HEALTH exists, /health takes 5 s to answer.
 """
 
 from __future__ import annotations
@@ -31,6 +32,9 @@ def _handler(config: LaunchConfig) -> type[BaseHTTPRequestHandler]:
 
         def do_GET(self) -> None:
             if self.path == "/health":
+                slow_flag = os.environ.get("FAKE_CHILD_SLOW_HEALTH")
+                if slow_flag and os.path.exists(slow_flag):
+                    time.sleep(5)  # a server busy answering another request
                 self._send(200, b'{"status":"ok"}')
             else:
                 self._send(404, b"{}")

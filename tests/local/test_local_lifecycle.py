@@ -224,3 +224,23 @@ def test_no_orphan_after_the_parent_is_killed(
         parent.kill()
         parent.wait()
     assert gone(child_pid, 10.0)
+
+
+async def test_a_busy_child_is_not_restarted_under_a_lease(
+    tmp_path: Path,
+    fake_model_file: Path,
+    fake_launcher: tuple[str, ...],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    flag = tmp_path / "busy"
+    monkeypatch.setenv("FAKE_CHILD_SLOW_HEALTH", str(flag))
+    m = LocalModelManager(settings_for(fake_model_file), tmp_path, launcher=fake_launcher)
+    try:
+        async with m.lease() as endpoint:
+            pid = m.pid
+            flag.touch()
+            assert await asyncio.wait_for(m.ensure(), timeout=1.0) == endpoint
+            assert m.pid == pid
+    finally:
+        flag.unlink(missing_ok=True)
+        await m.aclose()

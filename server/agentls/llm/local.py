@@ -124,7 +124,7 @@ class LocalModelManager:
         async with self._lock:
             launch = _plan_launch(self._settings, self._cache_dir)
             endpoint = self._endpoint
-            if endpoint and self._launch == launch and await self._healthy(endpoint):
+            if endpoint and self._launch == launch and await self._usable(endpoint):
                 self._touch()
                 return endpoint
             await self._stop_locked()
@@ -255,6 +255,14 @@ class LocalModelManager:
 
     def _touch(self) -> None:
         self._last_used = asyncio.get_running_loop().time()
+
+    async def _usable(self, endpoint: LocalEndpoint) -> bool:
+        """Alive and answering. While a run streams, a busy server may answer /health late,
+        so then being alive is enough: restarting would kill that run."""
+        proc = self._proc
+        if self._active > 0 and proc is not None and proc.returncode is None:
+            return True
+        return await self._healthy(endpoint)
 
     async def _healthy(self, endpoint: LocalEndpoint) -> bool:
         proc = self._proc

@@ -72,6 +72,7 @@ def start_llama_server(config: LaunchConfig) -> tuple[str, Any]:
     params.api_keys = [config.api_key]
     params.n_ctx = config.context_size
     params.n_parallel = 1
+    params.n_threads_http = 4  # mostly idle; keeps /health answering during a long answer
     params.cpuparams.n_threads = config.threads
     params.cpuparams_batch.n_threads = config.threads
     params.n_predict = DEFAULT_MAX_TOKENS
