@@ -102,3 +102,16 @@ async def test_proxy_settings_do_not_apply_to_this_machine(
     monkeypatch.setenv("ALL_PROXY", "http://127.0.0.1:9")
     fake.script([Turn("direct")])
     assert (await connect("openai").complete(REQUEST)).text == "direct"
+
+
+@pytest.mark.parametrize("kind", KINDS)
+async def test_finished_streams_are_read_to_the_end_and_the_connection_reused(
+    kind: Kind, fake: FakeModel, connect: Connect
+) -> None:
+    fake.script([Turn("one answer")])
+    provider = connect(kind)
+    await provider.complete(REQUEST)
+    await provider.complete(REQUEST)
+    first, second = fake.requests
+    assert first.client_port == second.client_port
+    assert fake.aborted_streams == 0

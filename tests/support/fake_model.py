@@ -104,6 +104,7 @@ class RecordedRequest:
     path: str
     headers: dict[str, str]
     body: Any  # parsed JSON, or the raw text when it is not JSON, or None
+    client_port: int = 0  # the same port on two requests means one reused connection
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -604,7 +605,9 @@ class FakeModel:
     def _record(self, handler: BaseHTTPRequestHandler, body: Any) -> None:
         headers = {name.lower(): value for name, value in handler.headers.items()}
         with self._lock:
-            self._requests.append(RecordedRequest(handler.command, handler.path, headers, body))
+            port = int(handler.client_address[1])
+            recorded = RecordedRequest(handler.command, handler.path, headers, body, port)
+            self._requests.append(recorded)
 
     def _note_aborted(self) -> None:
         with self._lock:

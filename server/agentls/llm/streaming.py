@@ -6,9 +6,11 @@ events; everything about HTTP failure, stream breakage and limits lives here.
 
 from __future__ import annotations
 
+import asyncio
 import codecs
+import contextlib
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import AsyncIterator, Callable, Mapping
 from typing import Any, Protocol
 
 import httpx
@@ -21,6 +23,7 @@ from agentls.llm.sse import ServerSentEvent, SSEParser
 from agentls.llm.urls import is_loopback_url
 
 _MAX_ERROR_BODY = 64 * 1024
+_DRAIN_SECONDS = 1.0
 
 
 class StreamDecoder(Protocol):
@@ -117,10 +120,12 @@ class _AnswerReader:
     async def read(self, response: httpx.Response) -> None:
         parser = SSEParser(max_pending=self._max_bytes + 65_536)
         text = codecs.getincrementaldecoder("utf-8")(errors="replace")
-        async for chunk in response.aiter_bytes():
+        chunks = response.aiter_bytes()
+        async for chunk in chunks:
             for event in parser.feed(text.decode(chunk)):
                 self._take(event)
                 if self._decoder.finished:
+                    await _drain(chunks)
                     return
         for event in parser.feed(text.decode(b"", final=True)) + parser.close():
             self._take(event)
@@ -164,6 +169,18 @@ class _AnswerReader:
             usage=decoder.usage,
             finish_reason=decoder.finish_reason,
         )
+
+
+async def _drain(chunks: AsyncIterator[bytes]) -> None:
+    """Read what follows the end marker (normally just the chunked terminator), briefly,
+    so the connection can be reused and the server does not see a hang-up."""
+    with contextlib.suppress(httpx.HTTPError, TimeoutError):
+        async with asyncio.timeout(_DRAIN_SECONDS):
+            seen = 0
+            async for chunk in chunks:
+                seen += len(chunk)
+                if seen > _MAX_ERROR_BODY:
+                    return
 
 
 async def _bounded_body(response: httpx.Response) -> bytes:
