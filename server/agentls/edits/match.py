@@ -7,7 +7,9 @@ matches anywhere:
 2. lines equal after dropping trailing whitespace;
 3. lines equal up to one uniform indentation shift (the replacement is
    re-indented by the same shift);
-4. SEARCH lines written as ``...`` stand for unchanged lines that are elided
+4. lines equal once stripped (tabs for spaces, uneven shifts); each
+   replacement line takes the file's indentation for the model's;
+5. SEARCH lines written as ``...`` stand for unchanged lines that are elided
    (the REPLACE must elide in the same places).
 
 Several matches on one rung are settled by proximity to ``near`` (the
@@ -97,6 +99,7 @@ def locate(
         ("exact", lambda: _plain(file, slines, rlines, lambda a, b: a == b)),
         ("trailing-whitespace", lambda: _plain(file, slines, rlines, _same_rstrip)),
         ("indentation", lambda: _indented(file, slines, rlines, 0, file.count)),
+        ("loose-indentation", lambda: _loose(file, slines, rlines)),
         ("elision", lambda: _elided(file, slines, rlines)),
     ]
     for rung, find in rungs:
@@ -166,14 +169,63 @@ def _indented(
             continue
         shift = shift[: len(shift) - len(own)]
         if all(_shifted_equal(file.lines[k + j], dedented[j], shift) for j in range(n)):
-            found.append(_Candidate(k, k + n, reindent(rlines, removed, shift)))
+            replacement = _restyle(reindent(rlines, removed, shift), shift)
+            found.append(_Candidate(k, k + n, replacement))
     return found
+
+
+def _restyle(lines: list[str], shift: str) -> list[str]:
+    """After a tab shift, indent the model's deeper space levels with tabs (and vice versa)."""
+    if not shift or (" " in shift) == ("\t" in shift):
+        return lines
+    old, new = ("    ", "\t") if "\t" in shift else ("\t", "    ")
+    out = []
+    for line in lines:
+        if not line.startswith(shift):
+            out.append(line)
+            continue
+        rest = line[len(shift) :]
+        inner = indentation(rest)
+        out.append(shift + inner.replace(old, new) + rest[len(inner) :])
+    return out
 
 
 def _shifted_equal(line: str, search: str, shift: str) -> bool:
     if not search.strip():
         return not line.strip()
     return line.rstrip() == shift + search.rstrip()
+
+
+def _loose(file: _Lines, slines: list[str], rlines: list[str]) -> list[_Candidate]:
+    """Lines equal once stripped (tabs vs spaces, uneven shifts); indentation is mapped."""
+    n = len(slines)
+    stripped = [line.strip() for line in slines]
+    found = []
+    for k in range(file.count - n + 1):
+        if all(file.lines[k + j].strip() == stripped[j] for j in range(n)):
+            pairs = {
+                indentation(slines[j]): indentation(file.lines[k + j])
+                for j in range(n)
+                if stripped[j]
+            }
+            found.append(_Candidate(k, k + n, [_map_indent(r, pairs) for r in rlines]))
+    return found
+
+
+def _map_indent(line: str, pairs: dict[str, str]) -> str:
+    """Re-indent a replacement line by the model->file indentation pairs seen in SEARCH."""
+    if not line.strip():
+        return ""
+    own = indentation(line)
+    if own in pairs:
+        return pairs[own] + line.lstrip(" \t")
+    # Deeper than any SEARCH line: keep the nearest mapped prefix, add the rest in the file's style.
+    base = max((m for m in pairs if own.startswith(m)), key=len, default="")
+    extra = own[len(base) :]
+    mapped = pairs.get(base, base)
+    if "\t" in "".join(pairs.values()) and "\t" not in extra:
+        extra = "\t" * max(1, len(extra) // 4) if extra else ""
+    return mapped + extra + line.lstrip(" \t")
 
 
 def _split_elisions(lines: list[str]) -> list[list[str]]:

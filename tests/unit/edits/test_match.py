@@ -138,3 +138,25 @@ def test_hint_finds_the_similar_region_in_a_large_file() -> None:
     assert isinstance(found, Problem)
     assert found.hints[0] == "did you mean lines 1202-1205:"
     assert found.hints[1] == "1202 |     value_1201 = compute(1201)"
+
+
+GO = "func main() {\n\tif ok {\n\t\tstart()\n\t}\n}\n"
+
+
+def test_tabs_in_file_spaces_in_search() -> None:
+    search = "    if ok {\n        start()\n    }\n"
+    replace = "    if ok {\n        start()\n        wait()\n    } else {\n        stop()\n    }\n"
+    found = locate(GO, search, replace)
+    assert isinstance(found, Located) and found.rung == "loose-indentation"
+    assert apply(GO, found) == (
+        "func main() {\n\tif ok {\n\t\tstart()\n\t\twait()\n\t} else {\n\t\tstop()\n\t}\n}\n"
+    )
+
+
+def test_deeper_replacement_lines_use_the_file_style() -> None:
+    search = "    if ok {\n    }\n"
+    replace = "    if ok {\n        start()\n            more()\n    }\n"
+    found = locate(GO.replace("\t\tstart()\n", ""), search, replace)
+    assert apply(GO.replace("\t\tstart()\n", ""), found) == (
+        "func main() {\n\tif ok {\n\t\tstart()\n\t\t\tmore()\n\t}\n}\n"
+    )
