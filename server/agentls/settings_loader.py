@@ -3,6 +3,8 @@
 Layers, lowest to highest priority:
   defaults < user file (`$XDG_CONFIG_HOME/agentls/config.yaml`) < workspace `.agentls.yaml`
   (or `.agentls.yml`) < editor settings < `AGENTLS_*` environment variables.
+In editor settings, `null` and "" mean "not set here" (editor UIs send them for empty
+fields); an empty `AGENTLS_*` variable is likewise ignored.
 
 Each layer is validated one field at a time: a bad value is dropped with a
 `ConfigProblem` and the layer's other fields still apply. Broken YAML skips that file
@@ -82,6 +84,7 @@ class _Layer:
     source: str
     values: Mapping[str, Any]
     split_strings: bool = False  # env: "a,b" means a list
+    blank_is_unset: bool = False  # editor UIs send null / "" for settings left empty
 
 
 def load_settings(
@@ -190,7 +193,7 @@ def _editor_layer(raw: Mapping[str, Any], problems: list[ConfigProblem]) -> list
         message = f"section `agentls` should be an object, got {type(inner).__name__}"
         problems.append(ConfigProblem(EDITOR_SOURCE, "", message, "error", "ignored"))
         return []
-    return [_Layer(EDITOR_SOURCE, inner)]
+    return [_Layer(EDITOR_SOURCE, inner, blank_is_unset=True)]
 
 
 def _env_layer(env: Mapping[str, str]) -> _Layer:
@@ -218,6 +221,10 @@ def _validated_leaves(
     layer: _Layer, sources: Mapping[str, str], problems: list[ConfigProblem]
 ) -> Iterator[tuple[str, str, Any]]:
     for source, dotted, value in _leaves(layer):
+        if layer.blank_is_unset and (
+            value is None or (isinstance(value, str) and not value.strip())
+        ):
+            continue
         outcome = _validate_leaf(dotted, value, split_strings=layer.split_strings)
         if isinstance(outcome, ConfigProblem):
             prior = sources.get(dotted, DEFAULT_SOURCE)

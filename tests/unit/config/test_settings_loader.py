@@ -284,3 +284,14 @@ def test_api_key_in_agentls_env_points_to_the_real_variables(tmp_path: Path) -> 
     [problem] = loaded.problems
     assert problem.source == "env AGENTLS_API_KEY"
     assert "OPENAI_API_KEY" in problem.message
+
+
+def test_null_and_blank_editor_values_mean_not_set(tmp_path: Path) -> None:
+    loaded = load(
+        tmp_path,
+        workspace="model: w\ntemperature: 0.3\nhttp:\n  read_timeout: 5\n",
+        editor={"model": "", "temperature": None, "http": {"readTimeout": None}},
+    )
+    s = loaded.settings
+    assert (s.model, s.temperature, s.http.read_timeout) == ("w", 0.3, 5.0)
+    assert loaded.problems == ()
