@@ -112,6 +112,9 @@ async def test_hover_follows_generated_code_through_typing_restart_and_explain(
         session.editor.close("app/main.py")
         session.editor.close("app/health.py")
     assert len(ledger_files(tmp_path)) == 1
+    # Another tool edits the file while no editor has it open.
+    main = workspace / "app" / "main.py"
+    main.write_text("# touched by another tool\n\n" + main.read_text())
 
     async with lsp_session(workspace, env) as session:
         refresh_lenses_ok(session)

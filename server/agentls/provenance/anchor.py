@@ -16,6 +16,9 @@ from agentls.provenance.model import MAX_ANCHOR_CHARS, Region
 
 # Lowest difflib ratio (over lines) that still counts as the same code.
 FUZZY_THRESHOLD = 0.6
+# Short regions look like too much else: they must match far more closely.
+SHORT_THRESHOLD = 0.85
+SHORT_LINES = 3
 # Window sizes tried around each candidate alignment, in lines.
 _WINDOW_SLACK = 2
 # Most candidate alignments scored per region.
@@ -80,6 +83,8 @@ def find_fuzzy(
     wanted = [_key(needle, line) for line in _lines(needle)]
     if not any(wanted):
         return None
+    if sum(1 for line in wanted if line) <= SHORT_LINES:
+        threshold = max(threshold, SHORT_THRESHOLD)
     lines = _lines(haystack)
     keys = [_key(haystack, line) for line in lines]
     matcher = difflib.SequenceMatcher(None, keys, wanted, autojunk=False)

@@ -154,3 +154,13 @@ def test_region_text_always_matches_the_document(session: tuple[str, list[TextCh
                 [line.rstrip() for line in moved.text.splitlines()]
                 == [line.rstrip() for line in (region.text or "").splitlines()]
             )
+
+
+def test_fuzzy_match_is_strict_for_short_regions() -> None:
+    from agentls.provenance.anchor import find_fuzzy
+
+    lookalikes = "\n".join(["    pass"] * 50) + "\n"
+    assert find_fuzzy(lookalikes, "def f():\n    pass\n    pass\n", 0) is None
+    changed = "x = 0\ndef f():\n    return 2\n"
+    match = find_fuzzy(changed, "def f():\n    return 1\n", 0)
+    assert match is not None and changed[match.start : match.end] == "def f():\n    return 2\n"
