@@ -115,3 +115,14 @@ async def test_finished_streams_are_read_to_the_end_and_the_connection_reused(
     first, second = fake.requests
     assert first.client_port == second.client_port
     assert fake.aborted_streams == 0
+
+
+async def test_server_refusing_stream_options_is_asked_again_without(
+    fake: FakeModel, connect: Connect
+) -> None:
+    refusal = {"error": {"message": "Unrecognized request argument supplied: stream_options"}}
+    fake.script([Turn(status=400, error_body=refusal), Turn("fine without usage")])
+    provider = connect("openai")
+    assert (await provider.complete(REQUEST)).text == "fine without usage"
+    assert (await provider.complete(REQUEST)).text == "fine without usage"
+    assert ["stream_options" in r.body for r in fake.requests] == [True, False, False]

@@ -12,7 +12,7 @@ import httpx
 
 from agentls.config import HttpSettings
 from agentls.llm.base import Answer, ChatRequest, DeltaCallback, Usage
-from agentls.llm.errors import ServiceUnavailable, StreamInterrupted
+from agentls.llm.errors import BadRequest, ServiceUnavailable, StreamInterrupted
 from agentls.llm.http_errors import DEFAULT_UNREACHABLE_HINT, Service, provider_message
 from agentls.llm.retry import RetryPolicy, Sleep, retry_stream
 from agentls.llm.sse import ServerSentEvent
@@ -84,6 +84,7 @@ class OpenAICompatProvider:
         self._http = http
         self._unreachable_hint = unreachable_hint
         self._sleep = sleep
+        self._ask_usage = True  # off once the server refuses stream_options
         headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
         self._client = make_client(self.base_url, http, headers, transport)
 
@@ -100,8 +101,9 @@ class OpenAICompatProvider:
             "model": request.model,
             "messages": [{"role": m.role, "content": m.content} for m in request.messages],
             "stream": True,
-            "stream_options": {"include_usage": True},
         }
+        if self._ask_usage:
+            body["stream_options"] = {"include_usage": True}
         if request.temperature is not None:
             body["temperature"] = request.temperature
         if request.max_tokens is not None:
@@ -122,16 +124,23 @@ class OpenAICompatProvider:
 
     async def complete(self, request: ChatRequest, on_delta: DeltaCallback | None = None) -> Answer:
         url = f"{self.base_url}/chat/completions"
-        body = self.request_body(request)
         service = self.service(request.model)
 
         async def attempt(forward: DeltaCallback) -> Answer:
+            body = self.request_body(request)  # built per attempt: options may change
             decoder = OpenAIStreamDecoder()
             return await stream_answer(
                 self._client, url, body, decoder, service, self._http, forward
             )
 
         policy = RetryPolicy.from_settings(self._http)
+        try:
+            return await retry_stream(attempt, policy, on_delta, sleep=self._sleep)
+        except BadRequest as error:
+            if not (self._ask_usage and "stream_options" in str(error)):
+                raise
+        # Older servers refuse the usage option; ask again without it (token counts unknown).
+        self._ask_usage = False
         return await retry_stream(attempt, policy, on_delta, sleep=self._sleep)
 
     async def aclose(self) -> None:
