@@ -66,8 +66,14 @@ ON-CHOSEN, if given, runs once the choice is made, before the action executes."
       (agentls-test--set 'command_seconds (- (float-time) started))
       (agentls-test--step "action chosen")
       (if (equal scenario "cancel")
-          (let ((deadline (+ (float-time) 1.5))) ; an edit arriving now would be a bug
-            (while (< (float-time) deadline) (accept-process-output nil 0.05)))
+          (progn
+            ;; The command may be answered at once or when the run ends: either way
+            ;; the cancel goes out once the model has the request.
+            (agentls-test--wait "the cancel" 10
+                                (lambda () (member "cancel sent"
+                                                   (alist-get 'steps agentls-test-report))))
+            (let ((deadline (+ (float-time) 1.5))) ; an edit arriving now would be a bug
+              (while (< (float-time) deadline) (accept-process-output nil 0.05))))
         (agentls-test--wait "workspace/applyEdit" 20
                             (lambda () (alist-get 'apply_edits agentls-test-report)))
         (agentls-test--step "edit applied")))
