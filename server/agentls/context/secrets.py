@@ -31,6 +31,8 @@ MIN_SECRET_VALUE_LENGTH = 6  # shorter env values would redact ordinary words
 SECRET_NAME_PATTERNS = (
     ".env",
     ".env.*",
+    "*.env",
+    ".envrc",
     "*.pem",
     "*.key",
     "*.p12",
