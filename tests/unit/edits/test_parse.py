@@ -236,3 +236,10 @@ def test_with_paths_renames_and_drops_refused() -> None:
     assert parsed.paths == ("./a.py", "../evil.py")
     kept = parsed.with_paths({"./a.py": "a.py"})
     assert kept.blocks == (wf("a.py", BODY),)
+
+
+def test_fence_in_a_list_item_loses_its_indentation() -> None:
+    answer = "1. `app/x.py`:\n   ```python\n   def f():\n       return 1\n   ```\n2. Done."
+    parsed = parse_answer(answer)
+    assert parsed.blocks == (wf("app/x.py", "def f():\n    return 1\n"),)
+    assert parsed.explanation == "2. Done."

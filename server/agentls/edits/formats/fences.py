@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from agentls.edits.formats.search_replace import is_replace, is_search
 
-_OPEN = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
+# Up to 8 spaces: fences nested in list items are indented; their lines lose that indent.
+_OPEN = re.compile(r"^( {0,8})(`{3,}|~{3,})(.*)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +31,7 @@ def fence_opener(line: str) -> tuple[str, str] | None:
     m = _OPEN.match(line)
     if not m:
         return None
-    marker, info = m.group(1), m.group(2).strip()
+    marker, info = m.group(2), m.group(3).strip()
     if marker[0] == "`" and "`" in info:
         return None
     return marker, info
@@ -40,24 +41,33 @@ def read_fence(lines: list[str], start: int) -> Fence:
     opened = fence_opener(lines[start])
     assert opened is not None, "read_fence needs an opening line"
     marker, info = opened
-    end = _find_close(lines, start, marker, nested=True)
+    indent = len(lines[start]) - len(lines[start].lstrip(" "))
+    end = _find_close(lines, start, marker, indent, nested=True)
     if end is None:
-        end = _find_close(lines, start, marker, nested=False)
+        end = _find_close(lines, start, marker, indent, nested=False)
     if end is None:
-        return Fence(info, lines[start + 1 :], len(lines) - 1, closed=False)
-    return Fence(info, lines[start + 1 : end], end, closed=True)
+        return Fence(info, _dedent(lines[start + 1 :], indent), len(lines) - 1, closed=False)
+    return Fence(info, _dedent(lines[start + 1 : end], indent), end, closed=True)
 
 
-def _is_close(line: str, marker: str) -> bool:
+def _dedent(lines: list[str], indent: int) -> list[str]:
+    if not indent:
+        return lines
+    return [line[min(indent, len(line) - len(line.lstrip(" "))) :] for line in lines]
+
+
+def _is_close(line: str, marker: str, indent: int) -> bool:
     stripped = line.strip()
     return (
-        len(line) - len(line.lstrip(" ")) <= 3
+        len(line) - len(line.lstrip(" ")) <= indent + 3
         and len(stripped) >= len(marker)
         and set(stripped) == {marker[0]}
     )
 
 
-def _find_close(lines: list[str], start: int, marker: str, *, nested: bool) -> int | None:
+def _find_close(
+    lines: list[str], start: int, marker: str, indent: int, *, nested: bool
+) -> int | None:
     depth = 0
     i = start + 1
     while i < len(lines):
@@ -67,7 +77,7 @@ def _find_close(lines: list[str], start: int, marker: str, *, nested: bool) -> i
             if after is not None:
                 i = after + 1
                 continue
-        if _is_close(line, marker):
+        if _is_close(line, marker, indent):
             if depth == 0:
                 return i
             depth -= 1
