@@ -26,7 +26,7 @@ class RunProgress:
         self._token: str | None = None
         self._ended = False
 
-    async def begin(self, on_cancel: Callable[[], None]) -> None:
+    async def begin(self, on_cancel: Callable[[], object]) -> None:
         if not self._server.state.client.progress:
             return
         token = f"agentls-{uuid.uuid4().hex[:12]}"

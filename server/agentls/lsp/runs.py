@@ -171,7 +171,7 @@ def build_request(server: AgentServer, args: RunArgs, mode: RunMode) -> RunReque
     )
 
 
-def _outer_request(server: AgentServer) -> asyncio.Future[Any] | None:
+def _outer_request(server: AgentServer) -> Any:
     """The executeCommand request this coroutine serves (pygls runs commands one level down)."""
     msg_id = server.protocol.msg_id
     if msg_id is None:

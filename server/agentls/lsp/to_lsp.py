@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -64,10 +64,14 @@ def workspace_edit(
     annotation_id = "agentls" if annotation and client.change_annotations else None
     uri_of = {f.path: uris.from_fs_path(str(root / f.path)) or "" for f in files}
     if not client.document_changes:
-        changes: Mapping[str, Sequence[types.TextEdit]] = {
-            uri_of[f.path]: text_edits(f.text, f.edits, client.encoding, None) for f in files
+        changes: dict[str, Sequence[types.TextEdit]] = {
+            uri_of[f.path]: [
+                types.TextEdit(range=e.range, new_text=e.new_text)
+                for e in text_edits(f.text, f.edits, client.encoding, None)
+            ]
+            for f in files
         }
-        return types.WorkspaceEdit(changes=dict(changes))
+        return types.WorkspaceEdit(changes=changes)
     operations: list[types.TextDocumentEdit | types.CreateFile] = []
     for f in files:
         uri = uri_of[f.path]
