@@ -2,7 +2,7 @@
 
 eglot 1.9 has no CreateFile, no codeAction/resolve and no progress capability: the
 server must write new files itself and must not send $/progress. The scenario runs in
-tests/editors/emacs/scenario.el through eglot's own `eglot-code-actions`.
+tests/editors/emacs/scenario-eglot.el through eglot's own `eglot-code-actions`.
 """
 
 from __future__ import annotations
@@ -53,8 +53,8 @@ def run_emacs(
         AGENTLS_TEST_MODEL_PORT=str(model.port),
         **extra,
     )
-    script = "scenario.el" if client == "eglot" else f"scenario-{client}.el"
-    argv = [emacs, "--batch", "-Q", "-l", str(EDITORS_TESTS / "emacs" / script)]
+    script = EDITORS_TESTS / "emacs" / f"scenario-{client}.el"
+    argv = [emacs, "--batch", "-Q", "-l", str(script)]
     run = run_editor(argv, env, report, cwd=workspace)
     assert run.report["emacs"].startswith("28."), run.report["emacs"]
     assert run.report.get("error") is None, f"{run.report}\nstderr:\n{run.stderr[-3000:]}"

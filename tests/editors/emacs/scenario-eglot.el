@@ -1,6 +1,6 @@
-;;; scenario.el --- headless eglot scenario for the agentls editor tests  -*- lexical-binding: t -*-
+;;; scenario-eglot.el --- headless eglot scenario for the agentls editor tests  -*- lexical-binding: t -*-
 ;; Loads the shipped snippet, drives eglot's own code-action command, and writes what
-;; it saw as JSON to $AGENTLS_TEST_RESULT. Run: emacs --batch -Q -l scenario.el
+;; it saw as JSON to $AGENTLS_TEST_RESULT. Run: emacs --batch -Q -l scenario-eglot.el
 
 (load (expand-file-name "common.el" (file-name-directory load-file-name)) nil t)
 (load (getenv "AGENTLS_TEST_SNIPPET") nil t)
@@ -94,4 +94,4 @@ ON-CHOSEN, if given, runs once the choice is made, before the action executes."
   (error (agentls-test--set 'error (error-message-string err))))
 (ignore-errors (eglot-shutdown (eglot-current-server)))
 (agentls-test-write-report-and-exit)
-;;; scenario.el ends here
+;;; scenario-eglot.el ends here
