@@ -14,18 +14,22 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from agentls.agents.model import AgentSpec
-from agentls.agents.registry import AgentRegistry, discover_agents
+from agentls.agents.registry import AgentRegistry, discover_agents, search_locations
 from agentls.settings_loader import load_settings
 
 
 def main(args: argparse.Namespace) -> int:
-    return run(
-        workspace=Path(getattr(args, "workspace", ".") or "."),
-        as_json=bool(getattr(args, "json", False)),
-        env=os.environ,
-        out=sys.stdout,
-        err=sys.stderr,
-    )
+    try:
+        return run(
+            workspace=Path(getattr(args, "workspace", ".") or "."),
+            as_json=bool(getattr(args, "json", False)),
+            env=os.environ,
+            out=sys.stdout,
+            err=sys.stderr,
+        )
+    except BrokenPipeError:  # `agentls agents | head`
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 def run(*, workspace: Path, as_json: bool, env: Mapping[str, str], out: TextIO, err: TextIO) -> int:
@@ -42,7 +46,9 @@ def run(*, workspace: Path, as_json: bool, env: Mapping[str, str], out: TextIO, 
     else:
         out.write(_as_text(registry))
     if not registry.agents:
-        print("no agents found (see `agentls agents --help` for the folders searched)", file=err)
+        print("no agents found; folders searched (lowest priority first):", file=err)
+        for location in search_locations(workspace_root=root, settings=loaded.settings, env=env):
+            print(f"  {location.folder}  [{location.origin}]", file=err)
         return 1
     return 0
 

@@ -61,3 +61,4 @@ def test_no_agents_at_all_exits_1(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     code, out, err = invoke(tmp_path / "ws", tmp_path)
     assert (code, out) == (1, "")
     assert "no agents found" in err
+    assert f"{tmp_path / 'ws' / '.claude' / 'agents'}  [claude]" in err
