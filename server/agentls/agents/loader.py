@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from agentls.agents.model import AgentLoadError, AgentMode, AgentSpec
 
@@ -49,7 +49,7 @@ class _Frontmatter(BaseModel):
     description: str
     mode: AgentMode | None = None
     model: str | None = None
-    temperature: float | None = None
+    temperature: float | None = Field(None, ge=0, le=2)
     tools: str | list[str] | dict[str, Any] | None = None
     permission: dict[str, Any] | str | None = None
     prompt: str | None = None

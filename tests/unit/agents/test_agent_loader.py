@@ -119,6 +119,7 @@ ERRORS = [
     ("---\n- a\n- b\n---\nbody\n", "must be a mapping"),
     ("---\nmode: subagent\n---\nbody\n", "description: is required"),
     ("---\ndescription: d\ntemperature: hot\n---\n", "temperature: Input should be a valid number"),
+    ("---\ndescription: d\ntemperature: 3\n---\n", "temperature: Input should be less than or"),
     ("---\ndescription: d\nmode: sometimes\n---\n", "mode: Input should be 'subagent'"),
     ("---\ndescription: d\nhidden: maybe\n---\n", "hidden: Input should be a valid boolean"),
     ("---\ndescription: d\ntools: 7\n---\n", "tools: Input should be a valid string"),
