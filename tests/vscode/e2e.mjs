@@ -47,6 +47,10 @@ const SCRIPT = {
       match: "release 2.0",
       answer: `I added a /version endpoint for release 2.0.\n\n${fence("app/main.py", expected("main_after_version.py"))}`,
     },
+    {
+      match: "add a docstring",
+      answer: `I documented the version endpoint.\n\n${fence("app/main.py", expected("main_after_preview.py"))}`,
+    },
   ],
 };
 
@@ -163,10 +167,39 @@ async function goToLine(line) {
   await page.keyboard.press("Enter");
   await input.waitFor({ state: "hidden" });
 }
+// Saves all editors until the files on disk are as expected (a save may race the edit).
+async function saveAllUntil(what, done) {
+  await waitFor(what, async () => {
+    if (done()) return true;
+    await runPaletteCommand("File: Save All Files");
+    await sleep(700);
+    return done();
+  }, 15_000, 100);
+}
+// Changes one setting in the Settings editor, as a user would, then closes the editor.
+async function setSettingInEditor(key, change, settingsFile, saved) {
+  await runPaletteCommand("Preferences: Open User Settings");
+  await page.locator(".settings-editor .settings-header").waitFor({ state: "visible" });
+  await sleep(500);
+  await page.keyboard.type(key); // the search box has the focus
+  const item = page.locator(".settings-editor .setting-item-contents").first();
+  await waitFor(`the ${key} setting`, async () => (await page.locator(".settings-editor .setting-item-contents").count()) === 1, 10_000);
+  await change(item);
+  await waitFor(`${key} saved to settings.json`, () => saved.test(fs.readFileSync(settingsFile, "utf8")), 10_000);
+  await waitFor("the settings editor closed", async () => {
+    await page.keyboard.press("Escape");
+    return !(await page.locator(".settings-editor").first().isVisible());
+  }, 5000, 300);
+}
 function lineOf(text, needle) {
   const index = text.split("\n").findIndex((l) => l.includes(needle));
   if (index < 0) throw new Error(`"${needle}" not found`);
   return index + 1;
+}
+// The visible text of the active editor (Monaco renders spaces as no-break spaces).
+async function editorText() {
+  const text = await page.locator(".part.editor .editor-instance .monaco-editor .view-lines").first().innerText();
+  return text.replaceAll("\u00a0", " ");
 }
 async function statusBarText() {
   const items = await page.locator(".statusbar-item").allInnerTexts();
@@ -318,10 +351,10 @@ async function main() {
 
     await check("the editor text changed as expected (saved to disk)", async () => {
       await waitFor("main.py edited in the editor", async () =>
-        (await page.locator(".monaco-editor .view-lines").first().innerText()).includes("health_endpoint"), 30_000);
-      await runPaletteCommand("File: Save All Files");
-      await waitFor("main.py saved", () => fs.readFileSync(mainPy, "utf8") === expected("main_after_health.py"), 10_000);
-      await waitFor("health.py saved", () => fs.readFileSync(healthPy, "utf8") === expected("health.py"), 10_000);
+        (await editorText()).includes("health_endpoint"), 30_000);
+      await saveAllUntil("main.py and health.py saved", () =>
+        fs.readFileSync(mainPy, "utf8") === expected("main_after_health.py") &&
+        fs.readFileSync(healthPy, "utf8") === expected("health.py"));
       await shot("04-applied");
     });
 
@@ -349,23 +382,12 @@ async function main() {
     });
 
     await check("a settings change reaches the server without a reload; Implement Backend… sends the instruction", async () => {
-      // Change the model in the Settings editor, as a user would.
-      await runPaletteCommand("Preferences: Open User Settings");
-      await page.locator(".settings-editor .settings-header").waitFor({ state: "visible" });
-      await sleep(500);
-      await page.keyboard.type("agentls.model"); // the search box has the focus
-      const field = page.locator(".settings-editor .setting-item-contents", { hasText: "Model name sent to the provider" })
-        .locator("input").first();
-      await field.waitFor({ state: "visible", timeout: 10_000 });
-      await field.fill("scripted-model-2");
-      await page.keyboard.press("Tab");
-      await shot("06-settings");
+      await setSettingInEditor("agentls.model", async (item) => {
+        await item.locator("input").first().fill("scripted-model-2");
+        await page.keyboard.press("Tab");
+        await shot("06-settings");
+      }, settingsFile, /"agentls.model":\s*"scripted-model-2"/);
       await waitFor("status bar with the new model", async () => (await statusBarText()).includes("scripted-model-2"), 15_000);
-      await waitFor("settings.json updated", () => fs.readFileSync(settingsFile, "utf8").includes("scripted-model-2"), 5000);
-      await waitFor("the settings editor closed", async () => {
-        await page.keyboard.press("Escape");
-        return !(await page.locator(".settings-editor").first().isVisible());
-      }, 5000, 300);
       await sleep(1000);
       await openFile("app/main.py");
       await goToLine(lineOf(expected("main_after_health.py"), "# TODO: add a /version endpoint"));
@@ -381,10 +403,37 @@ async function main() {
       if (body.model !== "scripted-model-2") throw new Error(`model: ${body.model}`);
       if (!JSON.stringify(body.messages).includes("ship it for release 2.0")) throw new Error("the instruction was not sent");
       await waitFor("the /version endpoint in the editor", async () =>
-        (await page.locator(".monaco-editor .view-lines").first().innerText()).includes("/version\")"), 30_000);
-      await runPaletteCommand("File: Save All Files");
-      await waitFor("main.py saved", () => fs.readFileSync(mainPy, "utf8") === expected("main_after_version.py"), 10_000);
+        (await editorText()).includes("/version\")"), 30_000);
+      await saveAllUntil("main.py saved", () => fs.readFileSync(mainPy, "utf8") === expected("main_after_version.py"));
       await shot("07-second-run");
+    });
+
+    await check("with agentls.confirmEdits the changes wait in the Refactor Preview until applied", async () => {
+      await setSettingInEditor("agentls.confirmEdits", async (item) => {
+        await item.locator(".setting-value-checkbox").first().click();
+      }, settingsFile, /"agentls.confirmEdits":\s*true/);
+      await sleep(1000);
+      await openFile("app/main.py");
+      await goToLine(lineOf(expected("main_after_version.py"), "def version"));
+      await page.keyboard.press("Shift+End");
+      await runPaletteCommand("agentls: Implement Backend…");
+      const input = page.locator(".quick-input-widget input");
+      await input.waitFor({ state: "visible" });
+      await input.fill("add a docstring");
+      await page.keyboard.press("Enter");
+      const apply = page.locator(".part.panel .monaco-button", { hasText: /^Apply$/ }).first();
+      await apply.waitFor({ state: "visible", timeout: 30_000 });
+      await sleep(800);
+      await shot("08-refactor-preview");
+      const previewed = await editorText();
+      if (previewed.includes("The release this service runs")) throw new Error("applied before it was confirmed");
+      // Edits that need confirmation start unticked: tick the file, then Apply.
+      await page.locator(".part.panel .monaco-checkbox").first().click();
+      await sleep(300);
+      await apply.click();
+      await waitFor("the confirmed change in the editor", async () =>
+        (await editorText()).includes("The release this service runs"), 15_000);
+      await saveAllUntil("main.py saved", () => fs.readFileSync(mainPy, "utf8") === expected("main_after_preview.py"));
     });
   } finally {
     await copyLogs(userData);
