@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,7 +18,7 @@ from tests.support.fake_model import FakeModel, Turn
 
 
 def choose(env: dict[str, str], local: bool = False, **settings: Any) -> ProviderChoice:
-    return resolve_provider(Settings(**settings), env, local_installed=local)
+    return resolve_provider(Settings(**settings), env, local_ready=local)
 
 
 @pytest.mark.parametrize(
@@ -102,7 +103,7 @@ def test_nothing_configured_says_what_was_looked_for() -> None:
         assert looked_for in message
 
 
-def test_nothing_configured_falls_back_to_the_installed_local_model() -> None:
+def test_nothing_configured_falls_back_to_a_ready_local_model() -> None:
     choice = choose({}, local=True)
     assert (choice.provider, choice.base_url, choice.key_present) == ("local", None, False)
 
@@ -181,3 +182,24 @@ async def test_key_from_the_named_variable_is_sent(fake: FakeModel) -> None:
     finally:
         await provider.aclose()
     assert fake.requests[0].headers["authorization"] == "Bearer sk-mine-123456"
+
+
+def test_local_model_not_downloaded_means_no_fallback(tmp_path: Path) -> None:
+    env = {"XDG_CACHE_HOME": str(tmp_path / "cache"), "HOME": str(tmp_path)}
+    with pytest.raises(errors.ProviderConfigError, match="OPENAI_API_KEY"):
+        resolve_provider(Settings(), env)
+
+
+def test_downloaded_local_model_is_the_fallback(tmp_path: Path) -> None:
+    from agentls.llm.local import local_available
+    from agentls.models_cache import DEFAULT_MODEL
+
+    models = tmp_path / "cache" / "agentls" / "models"
+    models.mkdir(parents=True)
+    (models / DEFAULT_MODEL.file_name).write_bytes(b"gguf")
+    env = {"XDG_CACHE_HOME": str(tmp_path / "cache")}
+    if local_available():
+        assert resolve_provider(Settings(), env).provider == "local"
+    else:
+        with pytest.raises(errors.ProviderConfigError, match="agentls\\[local\\]"):
+            resolve_provider(Settings(), env)

@@ -3,7 +3,8 @@
 `resolve_provider` decides (plain data, nothing opened) and `make_provider` builds.
 Choice, in order: ``settings.provider`` (AGENTLS_PROVIDER is already merged into it);
 else OPENAI_API_KEY → openai; ANTHROPIC_API_KEY → anthropic; a configured base URL →
-openai (an OpenAI-compatible server); the embedded local model when installed; else
+openai (an OpenAI-compatible server); the embedded local model when it is installed and
+its model file is present; else
 `ProviderConfigError` saying what was looked for and how to set it.
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import httpx
@@ -56,10 +58,13 @@ class ProviderChoice:
 
 
 def resolve_provider(
-    settings: Settings, env: Mapping[str, str], *, local_installed: bool | None = None
+    settings: Settings, env: Mapping[str, str], *, local_ready: bool | None = None
 ) -> ProviderChoice:
-    """Decide which provider, model, URL and key variable a run uses. Opens nothing."""
-    provider, reason = _pick(settings, env, local_installed)
+    """Decide which provider, model, URL and key variable a run uses. Opens nothing.
+
+    ``local_ready`` overrides the check for a usable embedded model (for tests).
+    """
+    provider, reason = _pick(settings, env, local_ready)
     if provider == "local":
         from agentls.models_cache import DEFAULT_MODEL
 
@@ -117,7 +122,7 @@ def make_provider(
 
 
 def _pick(
-    settings: Settings, env: Mapping[str, str], local_installed: bool | None
+    settings: Settings, env: Mapping[str, str], local_ready: bool | None
 ) -> tuple[ProviderName, str]:
     if settings.provider is not None:
         return settings.provider, "configured"
@@ -126,13 +131,27 @@ def _pick(
             return provider, f"{variable} is set"
     if settings.base_url:
         return "openai", "a base URL is configured (OpenAI-compatible)"
-    from agentls.llm.local import local_available, missing_provider_message
-
-    if local_installed is None:
-        local_installed = local_available()
-    if local_installed:
+    if local_ready is None:
+        local_ready = _local_model_ready(settings, env)
+    if local_ready:
         return "local", "no provider or API key is configured; the embedded local model"
+    from agentls.llm.local import missing_provider_message
+
     raise ProviderConfigError(missing_provider_message([v for v, _ in _KEY_INFERENCE]))
+
+
+def _local_model_ready(settings: Settings, env: Mapping[str, str]) -> bool:
+    """The runtime is installed and the model file is there (not checksummed: that is slow)."""
+    from agentls.llm.local import local_available
+    from agentls.models_cache import model_path
+
+    if not local_available():
+        return False
+    if settings.model:
+        return Path(settings.model).expanduser().is_file()
+    xdg = env.get("XDG_CACHE_HOME")
+    base = Path(xdg) if xdg else Path(env.get("HOME") or Path.home()) / ".cache"
+    return model_path(cache_dir=base / "agentls").is_file()
 
 
 def _base_url(provider: ProviderName, settings: Settings, env: Mapping[str, str]) -> str:
