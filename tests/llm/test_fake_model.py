@@ -11,6 +11,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+
 from tests.support.fake_model import FakeModel, Turn, parse_script
 
 SERVER_SCRIPT = Path(__file__).resolve().parents[1] / "support" / "fake_model.py"
