@@ -224,6 +224,9 @@ def _remote_models(
         return
     yield Finding("Provider", "reachable", base_url)
     names = _model_names(name, response)
+    if names:
+        more = f" (and {len(names) - 10} more)" if len(names) > 10 else ""
+        yield Finding("Provider", "models offered", ", ".join(names[:10]) + more)
     yield _model_finding(name, model, names)
 
 

@@ -82,6 +82,7 @@ def test_ollama_models_come_from_api_tags(
     )
     code, report, _ = doctor(env, workspace)
     assert (code == 0) is ok
+    assert finding(report, "models offered")["detail"] == "qwen2.5-coder:latest"
     if not ok:
         assert f"ollama pull {model}" in finding(report, "model")["fix"]
 
