@@ -101,3 +101,17 @@ async def test_unreachable_child_is_retried_once_only(
             await provider.complete(REQUEST)
     assert [kind for kind, _ in log] == ["complete", "complete"]
     await provider.aclose()
+
+
+async def test_configure_reaches_the_child(
+    tmp_path: Path, fake_model_file: Path, fake_launcher: tuple[str, ...]
+) -> None:
+    provider, manager, _ = make_provider(tmp_path, fake_model_file, fake_launcher)
+    await provider.complete(REQUEST)
+    first = manager.pid
+    other = tmp_path / "other.gguf"
+    other.write_bytes(b"GGUF")
+    provider.configure(Settings(model=str(other)))
+    assert (await provider.complete(REQUEST)).model == "other"
+    assert manager.pid != first
+    await provider.aclose()

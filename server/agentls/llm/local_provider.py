@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 
+from agentls.config import Settings
 from agentls.llm.base import Answer, ChatRequest, DeltaCallback, Provider
 from agentls.llm.errors import ProviderUnreachable
 from agentls.llm.local import LocalEndpoint, LocalModelManager
@@ -29,6 +30,10 @@ class LocalProvider:
         self._make_inner = make_inner
         self._owns_manager = owns_manager
         self._inner: tuple[LocalEndpoint, Provider] | None = None
+
+    def configure(self, settings: Settings) -> None:
+        """New settings: the child restarts on next use only if its launch changed."""
+        self._manager.configure(settings)
 
     async def complete(self, request: ChatRequest, on_delta: DeltaCallback | None = None) -> Answer:
         try:
