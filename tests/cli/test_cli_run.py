@@ -13,9 +13,11 @@ from pathlib import Path
 
 import pytest
 
+import agentls.llm.local
 from agentls.cli_run import RunOptions, run
 from tests.cli.conftest import MAIN_PY
 from tests.support.fake_model import FakeModel, Turn
+from tests.support.lsp_harness import server_env
 
 NEW_MAIN = MAIN_PY.replace(
     '# TODO: add a health function that returns {"status": "ok"}\n',
@@ -237,3 +239,26 @@ def test_ctrl_c_cancels_cleanly(
     assert "Traceback" not in err
     assert fake_model.wait_for_aborted(1)
     assert tree(workspace) == before
+
+
+async def test_no_provider_and_no_local_model_says_what_was_looked_for(
+    tmp_path: Path, workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(agentls.llm.local, "local_available", lambda: False)
+    code, out, err = await agentls_run(server_env(tmp_path), workspace)
+    assert code == 2
+    assert out == ""
+    for looked_for in ("AGENTLS_PROVIDER", "OPENAI_API_KEY", "ANTHROPIC_API_KEY", "[local]"):
+        assert looked_for in err
+
+
+async def test_falls_back_to_the_local_model_and_says_so(
+    tmp_path: Path, workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(agentls.llm.local, "local_available", lambda: True)
+    env = server_env(tmp_path)
+    monkeypatch.setenv("XDG_CACHE_HOME", env["XDG_CACHE_HOME"])  # no model pulled there
+    code, _, err = await agentls_run(env, workspace)
+    assert code == 2
+    assert err.count("embedded local model") == 1
+    assert "agentls model pull" in err
