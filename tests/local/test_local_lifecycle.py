@@ -14,6 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+import agentls.llm.local
 from agentls.config import LocalModelSettings, Settings
 from agentls.llm.errors import ProviderConfigError, ProviderTimeout, ProviderUnreachable
 from agentls.llm.local import LocalEndpoint, LocalModelManager, ensure_local_server
@@ -244,3 +245,13 @@ async def test_a_busy_child_is_not_restarted_under_a_lease(
     finally:
         flag.unlink(missing_ok=True)
         await m.aclose()
+
+
+async def test_missing_runtime_is_a_config_error_naming_the_extra(
+    tmp_path: Path, fake_model_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(agentls.llm.local, "local_available", lambda: False)
+    m = LocalModelManager(settings_for(fake_model_file), tmp_path)
+    with pytest.raises(ProviderConfigError, match=r"agentls\[local\]"):
+        await m.ensure()
+    assert m.pid is None

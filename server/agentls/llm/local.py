@@ -150,6 +150,11 @@ class LocalModelManager:
     # -- start and stop ----------------------------------------------------------------
 
     async def _start_locked(self, launch: _Launch) -> LocalEndpoint:
+        if self._launcher == LAUNCHER and not local_available():
+            raise ProviderConfigError(
+                "The local provider needs the embedded llama.cpp runtime: "
+                "pip install 'agentls[local]'. Or choose another provider (AGENTLS_PROVIDER)."
+            )
         if launch.is_default_model:
             try:
                 await asyncio.to_thread(verify_model, DEFAULT_MODEL, self._cache_dir)
