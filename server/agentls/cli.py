@@ -15,7 +15,7 @@ from agentls import __version__
 def _serve(args: argparse.Namespace) -> int:
     from agentls.lsp.server import serve
 
-    return serve(tcp=args.tcp, host=args.host, port=args.port)
+    return serve(tcp=args.tcp, host=args.host, port=args.port, log_file=args.log_file)
 
 
 def _agents(args: argparse.Namespace) -> int:
@@ -52,6 +52,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--tcp", action="store_true", help="listen on a TCP socket")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=2087)
+    serve.add_argument("--log-file", default=None, help="also write the log here")
     serve.set_defaults(handler=_serve)
 
     agents = sub.add_parser("agents", help="list the agents found and where each came from")

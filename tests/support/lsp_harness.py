@@ -11,6 +11,7 @@ import asyncio
 import os
 import sys
 from collections.abc import AsyncIterator
+from concurrent.futures import Future
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -197,6 +198,7 @@ class Session:
     client: LanguageClient
     editor: EditorWorkspace
     init: types.InitializeResult
+    _raw_ids: int = 0
 
     @property
     def messages(self) -> list[types.ShowMessageParams]:
@@ -251,6 +253,16 @@ class Session:
         return await self.client.protocol.send_request_async(
             types.WORKSPACE_EXECUTE_COMMAND, params, msg_id=msg_id
         )
+
+    async def raw_request(self, method: str, params: Any, timeout: float = 5) -> Any:
+        """Send params exactly as given (even invalid for the method); wait for the answer."""
+        protocol = self.client.protocol
+        self._raw_ids += 1
+        msg_id = f"raw-{self._raw_ids}"
+        future: Future[Any] = Future()
+        protocol._request_futures[msg_id] = future
+        protocol._send_data({"jsonrpc": "2.0", "id": msg_id, "method": method, "params": params})
+        return await asyncio.wait_for(asyncio.wrap_future(future), timeout)
 
     def progress_kinds(self) -> list[list[str]]:
         return [

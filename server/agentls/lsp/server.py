@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import importlib
 import logging
+import os
+from typing import Any
 
 from lsprotocol import types
+from pygls.exceptions import JsonRpcInternalError, JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol
+from pygls.protocol.json_rpc import JsonRPCNotification
 
 from agentls import __version__
 from agentls.lsp.state import ServerState
@@ -25,12 +30,30 @@ FEATURE_MODULES = (
 )
 
 
+class AgentProtocol(LanguageServerProtocol):
+    """Answers requests whose params cannot be read with InvalidParams.
+
+    pygls only logs such a message, and the client would wait for an answer forever.
+    """
+
+    def structure_message(self, data: dict[str, Any]) -> Any:
+        try:
+            return super().structure_message(data)
+        except (JsonRpcInvalidParams, JsonRpcInternalError):
+            if not ("id" in data and "method" in data):
+                raise
+            error = JsonRpcInvalidParams(f"Invalid params for {data['method']}")
+            self._send_response(data["id"], error=error.to_response_error())
+            return JsonRPCNotification(jsonrpc="2.0", method="$/agentls/ignored", params=None)
+
+
 class AgentServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__(
             "agentls",
             __version__,
             text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
+            protocol_cls=AgentProtocol,
         )
         self.state = ServerState()
 
@@ -44,15 +67,25 @@ def create_server() -> AgentServer:
     # pygls logs whole messages at INFO; they may hold file text. Keep them out of the log.
     logging.getLogger("pygls").setLevel(logging.WARNING)
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    logging.getLogger("httpcore").setLevel(logging.WARNING)
     server = AgentServer()
     for name in FEATURE_MODULES:
         importlib.import_module(name).register(server)
     return server
 
 
-def serve(*, tcp: bool = False, host: str = "127.0.0.1", port: int = 2087) -> int:
+def serve(
+    *, tcp: bool = False, host: str = "127.0.0.1", port: int = 2087, log_file: str | None = None
+) -> int:
+    """Serve until the client says exit. Logs go to stderr (stdout carries LSP), and to
+    `log_file` or $AGENTLS_LOG_FILE when given."""
+    handlers: list[logging.Handler] = [logging.StreamHandler()]
+    if log_file := log_file or os.environ.get("AGENTLS_LOG_FILE"):
+        handlers.append(logging.FileHandler(log_file, encoding="utf-8"))
     logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        level=logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        handlers=handlers,
     )
     server = create_server()
     if tcp:
