@@ -134,7 +134,7 @@ def _workspace(path: Path) -> Path:
 
 
 def _request(options: RunOptions, root: Path, agent: Any) -> RunRequest:
-    document, selection, has_range = _document(options.file, root)
+    document, selection, has_range = read_file_selection(options.file, root)
     scope: Scope = options.scope or ("selection" if has_range else "workspace")
     if scope == "selection" and document is None:
         raise UsageError("--scope selection needs --file PATH[:START-END]")
@@ -150,7 +150,7 @@ def _request(options: RunOptions, root: Path, agent: Any) -> RunRequest:
     )
 
 
-def _document(
+def read_file_selection(
     spec: str | None, root: Path
 ) -> tuple[DocumentSnapshot | None, tuple[int, int], bool]:
     """The file named by --file, and the code-point range of its lines START-END."""
@@ -169,12 +169,12 @@ def _document(
     if not match:
         return snapshot, (0, 0), False
     first, last = int(match["start"]), int(match["end"] or match["start"])
-    lines = text.splitlines(keepends=True)
-    if not 1 <= first <= last <= max(len(lines), 1):
-        raise UsageError(f"--file {spec}: lines {first}-{last} are not in 1-{len(lines)}")
-    start = sum(len(line) for line in lines[: first - 1])
-    end = sum(len(line) for line in lines[:last])
-    end -= len(lines[last - 1]) - len(lines[last - 1].rstrip("\r\n")) if lines else 0
+    lines = text.split("\n")  # editors count lines by \n only (\r\n ends in \n too)
+    count = len(lines) - 1 if text.endswith("\n") else len(lines)
+    if not 1 <= first <= last <= max(count, 1):
+        raise UsageError(f"--file {spec}: lines {first}-{last} are not in 1-{count}")
+    start = sum(len(line) + 1 for line in lines[: first - 1])
+    end = sum(len(line) + 1 for line in lines[: last - 1]) + len(lines[last - 1].rstrip("\r"))
     return snapshot, (start, end), True
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import agentls.llm.local
-from agentls.cli_run import RunOptions, run
+from agentls.cli_run import RunOptions, read_file_selection, run
 from tests.cli.conftest import MAIN_PY
 from tests.support.fake_model import FakeModel, Turn
 from tests.support.lsp_harness import server_env
@@ -262,3 +262,22 @@ async def test_falls_back_to_the_local_model_and_says_so(
     assert code == 2
     assert err.count("embedded local model") == 1
     assert "agentls model pull" in err
+
+
+@pytest.mark.parametrize(
+    ("text", "spec", "selected"),
+    [
+        ("a\nb\nc\n", "f.py:2", "b"),
+        ("a\nb\nc", "f.py:3", "c"),
+        ("a\r\nb\r\nc\r\n", "f.py:1-2", "a\r\nb"),
+        ("a\x0cb\nc\n", "f.py:2", "c"),
+        ("", "f.py:1", ""),
+    ],
+)
+def test_file_ranges_count_lines_like_editors(
+    text: str, spec: str, selected: str, tmp_path: Path
+) -> None:
+    (tmp_path / "f.py").write_bytes(text.encode())
+    snapshot, (start, end), has_range = read_file_selection(spec, tmp_path.resolve())
+    assert snapshot is not None and has_range
+    assert snapshot.text[start:end] == selected
