@@ -3,7 +3,7 @@
 # drives Chromium with playwright-core and prints "N passed, N failed".
 # Installs everything it needs on a fresh Debian 12 machine (run as root);
 # installs are cached under $AGENTLS_CI_CACHE so reruns are fast.
-set -euo pipefail
+set -Eeuo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 CACHE="${AGENTLS_CI_CACHE:-$HOME/.cache/agentls-ci}"
@@ -71,13 +71,22 @@ main() {
   build_vsix
   install_driver
   local agentls_bin="${AGENTLS_BIN:-$(command -v agentls || true)}"
-  [[ -n "$agentls_bin" ]] || { log "agentls not found: set AGENTLS_BIN or put agentls on PATH"; echo "0 passed, 1 failed"; return 1; }
+  [[ -n "$agentls_bin" ]] || { log "agentls not found: set AGENTLS_BIN or put agentls on PATH"; return 1; }
   log "running the e2e with $agentls_bin"
   PATH="$NODE24/bin:$PATH" \
     AGENTLS_BIN="$agentls_bin" CODE_SERVER="$CODE_SERVER" VSIX="$VSIX" \
     PYTHON="${PYTHON:-$(dirname "$agentls_bin")/python}" \
     OUT_DIR="$ROOT/test-output/vscode" \
-    node "$ROOT/tests/vscode/e2e.mjs"
+    node "$ROOT/tests/vscode/e2e.mjs" || { trap - ERR; return 1; }
+  trap - ERR
 }
 
+# A failure before the browser test still ends with the counting line CI reads.
+on_error() {
+  local rc=$?
+  log "failed before the end-to-end test could report (exit $rc)"
+  echo "0 passed, 1 failed"
+  exit "$rc"
+}
+trap on_error ERR
 main "$@"
