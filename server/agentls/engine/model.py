@@ -48,6 +48,8 @@ ProgressCallback = Callable[[Progress], None]
 @dataclass(frozen=True, slots=True)
 class RunOutcome:
     run_id: str
+    agent: str
+    scope: Scope
     changes: ChangeSet
     explanation: str
     provider: str

@@ -132,7 +132,14 @@ def system_prompt(request: RunRequest, edit_format: str) -> str:
     )
 
 
-def user_prompt(request: RunRequest, context: ContextBundle) -> str:
+Scrub = Callable[[str, str | None], str]
+
+
+def _keep(text: str, _path: str | None = None) -> str:
+    return text
+
+
+def user_prompt(request: RunRequest, context: ContextBundle, redact: Scrub = _keep) -> str:
     sections: list[str] = []
     if context.tree:
         sections.append(f"Project files:\n{context.tree}")
@@ -149,7 +156,7 @@ def user_prompt(request: RunRequest, context: ContextBundle) -> str:
             else "The cursor is at the cursor marker."
         )
         sections.append(f"Current file ({marker_note} Do not copy the markers.)\n")
-        sections[-1] += _file_block(doc.path, marked)
+        sections[-1] += _file_block(doc.path, redact(marked, doc.path))
     scope_note = (
         "You may change any files in the project and create new ones."
         if request.scope == "workspace"
@@ -166,13 +173,13 @@ def build_messages(
     request: RunRequest,
     context: ContextBundle,
     edit_format: str,
-    redact: Callable[[str], str] = lambda text: text,
+    redact: Scrub = _keep,
 ) -> tuple[ChatMessage, ...]:
-    """The messages for one run. `redact` scrubs secrets from everything taken from the user."""
+    """The messages for one run. `redact(text, path)` scrubs secrets from what the user wrote."""
     messages = [ChatMessage("system", system_prompt(request, edit_format))]
     if request.mode == "implement":
         # Small models follow an example far better than a description.
         messages.append(ChatMessage("user", _EXAMPLE_REQUEST))
         messages.append(ChatMessage("assistant", _EXAMPLE_ANSWERS[edit_format]))
-    messages.append(ChatMessage("user", redact(user_prompt(request, context))))
+    messages.append(ChatMessage("user", redact(user_prompt(request, context, redact), None)))
     return tuple(messages)

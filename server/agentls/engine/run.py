@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from agentls.config import Settings
@@ -119,9 +119,9 @@ async def _ask(
     return await provider.complete(request, on_delta=_StreamMeter(report, phase))
 
 
-def secret_scrubber(secret_values: Sequence[str]):  # type: ignore[no-untyped-def]
-    def scrub(text: str) -> str:
-        return redact(text, secret_values)[0]
+def secret_scrubber(secret_values: Sequence[str]) -> Callable[[str, str | None], str]:
+    def scrub(text: str, path: str | None = None) -> str:
+        return redact(text, secret_values, path=path)[0]
 
     return scrub
 
@@ -174,7 +174,7 @@ async def run_agent(
                 (
                     *messages,
                     ChatMessage("assistant", answer.text),
-                    ChatMessage("user", scrub(repair_feedback(_errors(changes)))),
+                    ChatMessage("user", scrub(repair_feedback(_errors(changes)), None)),
                 ),
                 temperature,
                 settings.max_tokens,
@@ -195,6 +195,8 @@ async def run_agent(
     }
     return RunOutcome(
         run_id=run_id,
+        agent=request.agent.name,
+        scope=request.scope,
         changes=changes,
         explanation=changes.explanation,
         provider=provider_name,

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 RUN_COMMAND = "agentls.runAgent"
 SELECTION_KIND = "refactor.rewrite.agentls"
 WORKSPACE_KIND = "source.agentls"
+EXPLAIN_KIND = "refactor.explain.agentls"
 
 ActionProvider = Callable[[types.CodeActionParams], list[types.CodeAction]]
 
@@ -49,7 +50,8 @@ def register(server: AgentServer) -> None:
     @server.feature(
         types.TEXT_DOCUMENT_CODE_ACTION,
         types.CodeActionOptions(
-            code_action_kinds=[SELECTION_KIND, WORKSPACE_KIND], resolve_provider=True
+            code_action_kinds=[SELECTION_KIND, WORKSPACE_KIND, EXPLAIN_KIND],
+            resolve_provider=True,
         ),
     )
     def code_action(params: types.CodeActionParams) -> list[types.CodeAction]:

@@ -189,6 +189,7 @@ async def start_run(
 
     Returns a small status object, which becomes the executeCommand result.
     """
+    from agentls.context.secrets import secret_values_from_env
     from agentls.engine.run import run_agent
     from agentls.llm.errors import LLMError
     from agentls.llm.factory import resolve_provider
@@ -213,7 +214,7 @@ async def start_run(
     run_id = uuid.uuid4().hex[:12]
     handle = RunHandle(run_id, args.uri, request.agent.name)
     progress = RunProgress(server, f"agentls: {request.agent.name}")
-    secrets = _secret_values(choice)
+    secrets = secret_values_from_env(os.environ, choice.api_key_env)
 
     async def work() -> RunOutcome:
         return await run_agent(
@@ -331,13 +332,6 @@ def _index(server: AgentServer):  # type: ignore[no-untyped-def]
         assert state.root is not None and state.loaded is not None
         state.index = WorkspaceIndex(state.root, state.loaded.settings.context)
     return state.index
-
-
-def _secret_values(choice: Any) -> tuple[str, ...]:
-    names = {"OPENAI_API_KEY", "ANTHROPIC_API_KEY"}
-    if getattr(choice, "api_key_env", None):
-        names.add(choice.api_key_env)
-    return tuple(v for n in names if len(v := os.environ.get(n, "")) >= 8)
 
 
 def _provider(server: AgentServer, choice: Any, settings: Any) -> Any:

@@ -137,6 +137,9 @@ def register(server: AgentServer) -> None:
             except Exception:  # closing must not block shutdown
                 log.debug("closing a provider failed", exc_info=True)
         server.state.providers.clear()
+        flush = getattr(server.state.ledger, "flush", None)
+        if flush is not None:
+            flush()
 
 
 def _watch_files(server: AgentServer) -> None:

@@ -65,4 +65,4 @@ class ServerState:
     document_listeners: list[DocumentListener] = field(default_factory=list)
     # Problems already shown to the user, so a config reload does not repeat them.
     shown_problems: set[str] = field(default_factory=set)
-    ledger: object | None = None  # provenance.Ledger once provenance is enabled
+    ledger: object | None = None  # provenance.service.ProvenanceService once enabled
