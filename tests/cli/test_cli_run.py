@@ -15,6 +15,7 @@ import pytest
 
 import agentls.llm.local
 from agentls.cli_run import RunOptions, read_file_selection, run
+from agentls.llm.local import LOCAL_FALLBACK_NOTICE
 from tests.cli.conftest import MAIN_PY
 from tests.support.fake_model import FakeModel, Turn
 from tests.support.lsp_harness import server_env
@@ -252,7 +253,7 @@ async def test_no_provider_and_no_local_model_says_what_was_looked_for(
         assert looked_for in err
 
 
-async def test_falls_back_to_the_local_model_and_says_so(
+async def test_local_installed_but_not_pulled_says_to_pull(
     tmp_path: Path, workspace: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(agentls.llm.local, "local_available", lambda: True)
@@ -260,8 +261,20 @@ async def test_falls_back_to_the_local_model_and_says_so(
     monkeypatch.setenv("XDG_CACHE_HOME", env["XDG_CACHE_HOME"])  # no model pulled there
     code, _, err = await agentls_run(env, workspace)
     assert code == 2
-    assert err.count("embedded local model") == 1
     assert "agentls model pull" in err
+
+
+async def test_falls_back_to_a_present_local_model_and_says_so_once(
+    tmp_path: Path, workspace: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The file is no real GGUF, so the model server then fails to start: exit 1, not 2.
+    monkeypatch.setattr(agentls.llm.local, "local_available", lambda: True)
+    gguf = tmp_path / "not-really.gguf"
+    gguf.write_bytes(b"GGUF")
+    env = server_env(tmp_path, AGENTLS_MODEL=str(gguf))
+    code, _, err = await agentls_run(env, workspace)
+    assert code == 1
+    assert err.count(LOCAL_FALLBACK_NOTICE) == 1
 
 
 @pytest.mark.parametrize(
