@@ -35,6 +35,9 @@ _SHELL_LANGUAGES = frozenset(
 _SHELL_SUFFIXES = (".sh", ".bash", ".zsh", ".fish", ".ps1", ".cmd", ".bat")
 # A whole-file block this much shorter than a file this long is taken as a fragment.
 _FRAGMENT_MIN_LINES = 30
+# A pathless block holding this share of the distinct lines around the selection is the whole file.
+_WHOLE_MIN_LINES = 3
+_WHOLE_SHARE = 0.6
 
 
 @dataclass(slots=True)
@@ -116,7 +119,7 @@ class _Builder:
         """A short block labelled with a long file: the selection's new text, or refused."""
         untouched = path in self.files and st.text == to_lf(self.files[path])
         if path == self.target_path and self.selection is not None and untouched:
-            self.selection_block(block)
+            self.selection_block(block, may_be_whole=False)
             self.problems.append(
                 Problem(
                     "the code block for this file is much shorter than the file, "
@@ -189,7 +192,7 @@ class _Builder:
         else:
             st.replace(found.start, found.end, found.replacement)
 
-    def selection_block(self, block: WholeFile) -> None:
+    def selection_block(self, block: WholeFile, *, may_be_whole: bool = True) -> None:
         path = self.target_path
         if path is None or path not in self.files or self.selection is None:
             self.problems.append(
@@ -200,6 +203,9 @@ class _Builder:
         original = self.files[path]
         start, end = (lf_offset(original, offset) for offset in self.selection)
         start, end = instruction_span(st.text, min(start, end), max(start, end))
+        if may_be_whole and _repeats_surroundings(block.content, st.text, start, end):
+            self.whole_file(WholeFile(path, block.content, block.language), path)
+            return
         st.replace(start, end, fit_to_selection(st.text, start, end, block.content))
 
 
@@ -276,6 +282,16 @@ def _missing(path: str) -> Problem:
         "this file does not exist, so its edit cannot match; to create it, send its whole content",
         path=path,
     )
+
+
+def _repeats_surroundings(content: str, text: str, start: int, end: int) -> bool:
+    """True when a pathless block is really the whole file: it repeats most lines
+    around the selection (pasting it into the selection would duplicate them)."""
+    around = {line.strip() for line in (text[:start] + text[end:]).split("\n") if line.strip()}
+    if len(around) < _WHOLE_MIN_LINES:
+        return False
+    mine = {line.strip() for line in content.split("\n")}
+    return len(around & mine) >= _WHOLE_SHARE * len(around)
 
 
 def _looks_like_fragment(content: str, old: str) -> bool:

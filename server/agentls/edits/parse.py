@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from agentls.edits.blocks import ParsedAnswer, WholeFile
 from agentls.edits.formats import FormatResult
 from agentls.edits.formats.fences import fence_opener, read_fence
-from agentls.edits.formats.labels import path_from_info, path_from_label
+from agentls.edits.formats.labels import path_from_comment, path_from_info, path_from_label
 from agentls.edits.formats.search_replace import (
     block_end,
     contains_search_replace,
@@ -99,6 +99,8 @@ def _read_fenced(reader: _Reader, start: int) -> int:
     label = reader.label_before()
     path = path_from_info(fence.info) or label
     content = fence.content
+    if path is None and content and (commented := path_from_comment(content[0])):
+        path, content = commented, content[1:]  # "# app/x.py" as the block's first line
     lang = _language(fence.info)
     if contains_search_replace(content):
         reader.add(parse_sr_lines(content, path or reader.current_path))

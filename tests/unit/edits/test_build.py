@@ -317,3 +317,14 @@ def test_mixed_line_endings_untouched_lines_keep_theirs() -> None:
     before = "a = 1\r\nb = 2\nc = 3\r\n"
     changes = check(before, sr("c = 3\n", "c = 4\nd = 5\n"), "a = 1\r\nb = 2\nc = 4\r\nd = 5\r\n")
     assert [e.start for e in changes.files[0].edits] == [len("a = 1\r\nb = 2\n")]
+
+
+def test_pathless_block_that_is_the_whole_file_replaces_the_file() -> None:
+    selection = _span(SEL_SRC, "        # TODO: return twice x\n")
+    whole = SEL_SRC.replace("# TODO: return twice x", "return 2 * x")
+    check(SEL_SRC, f"```python\n{whole}```", whole, selection=selection)
+
+
+def test_first_line_comment_names_the_file() -> None:
+    answer = "```python\n# app/y.py\ny = 1\n```\n```python\n# app/z.py\nz = 1\n```"
+    check({TARGET: SRC}, answer, {"app/y.py": "y = 1\n", "app/z.py": "z = 1\n"}, scope="workspace")

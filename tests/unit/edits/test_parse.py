@@ -243,3 +243,22 @@ def test_fence_in_a_list_item_loses_its_indentation() -> None:
     parsed = parse_answer(answer)
     assert parsed.blocks == (wf("app/x.py", "def f():\n    return 1\n"),)
     assert parsed.explanation == "2. Done."
+
+
+COMMENT_LABELS = {
+    "hash": ("```python\n# app/x.py\nprint(1)\n```", "python"),
+    "slashes_with_file_prefix": ("```ts\n// File: app/x.py\nprint(1)\n```", "ts"),
+    "html_comment": ("```html\n<!-- app/x.py -->\nprint(1)\n```", "html"),
+}
+
+
+@pytest.mark.parametrize(("answer", "language"), COMMENT_LABELS.values(), ids=COMMENT_LABELS.keys())
+def test_first_line_comment_is_a_path_label(answer: str, language: str) -> None:
+    assert parse_answer(answer).blocks == (wf("app/x.py", BODY, language),)
+
+
+@pytest.mark.parametrize("first", ["#!/bin/sh", "# TODO: fix", "# -*- coding: utf-8 -*-", "# a.b"])
+def test_other_first_line_comments_stay_content(first: str) -> None:
+    assert parse_answer(f"```python\n{first}\nprint(1)\n```").blocks == (
+        wf(None, f"{first}\n{BODY}"),
+    )

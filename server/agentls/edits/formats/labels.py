@@ -142,3 +142,17 @@ def _plausible_in_prose(token: str) -> bool:
         return False
     extension = token.rsplit(".", 1)[-1].lower()
     return "/" in token or extension in _COMMON_EXTENSIONS
+
+
+_COMMENT_LABEL = re.compile(
+    r"^\s*(?:#|//|--|;|/\*|<!--)\s*(?:(?:file(?:\s*name)?|path)\s*:\s*)?`?([^\s`]+)`?\s*(?:\*/|-->)?\s*$",
+    re.IGNORECASE,
+)
+
+
+def path_from_comment(line: str) -> str | None:
+    """The path in a first-line comment such as ``# app/x.py`` or ``// File: src/a.ts``."""
+    m = _COMMENT_LABEL.match(line)
+    if m and _plausible_in_prose(m.group(1)):
+        return m.group(1)
+    return None
