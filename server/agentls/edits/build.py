@@ -35,9 +35,10 @@ _SHELL_LANGUAGES = frozenset(
 _SHELL_SUFFIXES = (".sh", ".bash", ".zsh", ".fish", ".ps1", ".cmd", ".bat")
 # A whole-file block this much shorter than a file this long is taken as a fragment.
 _FRAGMENT_MIN_LINES = 30
-# A pathless block holding this share of the distinct lines around the selection is the whole file.
-_WHOLE_MIN_LINES = 3
+# A block holding this share of the distinct lines around the selection is the whole file.
 _WHOLE_SHARE = 0.6
+_WHOLE_MIN_WORDS = 3
+_WORD = re.compile(r"\w+")
 
 
 @dataclass(slots=True)
@@ -60,6 +61,7 @@ class _File:
 
 @dataclass(slots=True)
 class _Builder:
+    scope: Literal["selection", "workspace"]
     files: Mapping[str, str]
     target_path: str | None
     selection: tuple[int, int] | None
@@ -106,7 +108,7 @@ class _Builder:
                 )
             )
             return
-        if _looks_like_fragment(content, st.text):
+        if self.selection_text_only(path, st, content) or _looks_like_fragment(content, st.text):
             self.fragment(block, path, st)
             return
         if st.text and not st.text.endswith("\n") and content.endswith("\n"):
@@ -115,6 +117,17 @@ class _Builder:
             content += "\n"
         st.text = content
 
+    def selection_text_only(self, path: str, st: _File, content: str) -> bool:
+        """In selection scope, a block for the target file that leaves out the lines
+        around the selection (or cursor line) is the selection's new text."""
+        if self.scope != "selection" or path != self.target_path or self.selection is None:
+            return False
+        if st.text != to_lf(self.files[path]):
+            return False
+        start, end = (lf_offset(self.files[path], offset) for offset in self.selection)
+        start, end = instruction_span(st.text, min(start, end), max(start, end))
+        return _covers_surroundings(content, st.text, start, end) is False
+
     def fragment(self, block: WholeFile, path: str, st: _File) -> None:
         """A short block labelled with a long file: the selection's new text, or refused."""
         untouched = path in self.files and st.text == to_lf(self.files[path])
@@ -122,7 +135,7 @@ class _Builder:
             self.selection_block(block, may_be_whole=False)
             self.problems.append(
                 Problem(
-                    "the code block for this file is much shorter than the file, "
+                    "the code block for this file leaves out most of the file, "
                     "so it replaced the selection instead of the whole file",
                     path=path,
                     severity="warning",
@@ -203,7 +216,7 @@ class _Builder:
         original = self.files[path]
         start, end = (lf_offset(original, offset) for offset in self.selection)
         start, end = instruction_span(st.text, min(start, end), max(start, end))
-        if may_be_whole and _repeats_surroundings(block.content, st.text, start, end):
+        if may_be_whole and _covers_surroundings(block.content, st.text, start, end):
             self.whole_file(WholeFile(path, block.content, block.language), path)
             return
         st.replace(start, end, fit_to_selection(st.text, start, end, block.content))
@@ -220,10 +233,12 @@ def build_changeset(
     """Apply the answer's blocks to ``files`` (current texts; a missing key: no such file).
 
     A code block with no path replaces the selection (or the cursor line) of
-    ``target_path``, in either scope, when it is the answer's only block.
+    ``target_path``, in either scope, when it is the answer's only code block
+    (shell blocks aside), unless it repeats the file around the selection: then
+    it is the whole file. In selection scope, a block labelled with the target
+    file that leaves out the code around the selection replaces the selection.
     """
-    del scope  # both scopes put a pathless block where the instruction was
-    builder = _Builder(files, target_path, selection, {}, list(parsed.problems))
+    builder = _Builder(scope, files, target_path, selection, {}, list(parsed.problems))
     pathless = [
         b
         for b in parsed.blocks
@@ -284,14 +299,16 @@ def _missing(path: str) -> Problem:
     )
 
 
-def _repeats_surroundings(content: str, text: str, start: int, end: int) -> bool:
-    """True when a pathless block is really the whole file: it repeats most lines
-    around the selection (pasting it into the selection would duplicate them)."""
-    around = {line.strip() for line in (text[:start] + text[end:]).split("\n") if line.strip()}
-    if len(around) < _WHOLE_MIN_LINES:
-        return False
-    mine = {line.strip() for line in content.split("\n")}
-    return len(around & mine) >= _WHOLE_SHARE * len(around)
+def _covers_surroundings(content: str, text: str, start: int, end: int) -> bool | None:
+    """Does ``content`` repeat what lies around the selection (so it is the whole file)?
+
+    Judged by the distinct words outside the selection that ``content`` also
+    has; None when there are too few such words to tell.
+    """
+    around = set(_WORD.findall(text[:start] + text[end:]))
+    if len(around) < _WHOLE_MIN_WORDS:
+        return None
+    return len(around & set(_WORD.findall(content))) >= _WHOLE_SHARE * len(around)
 
 
 def _looks_like_fragment(content: str, old: str) -> bool:

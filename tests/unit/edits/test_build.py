@@ -328,3 +328,23 @@ def test_pathless_block_that_is_the_whole_file_replaces_the_file() -> None:
 def test_first_line_comment_names_the_file() -> None:
     answer = "```python\n# app/y.py\ny = 1\n```\n```python\n# app/z.py\nz = 1\n```"
     check({TARGET: SRC}, answer, {"app/y.py": "y = 1\n", "app/z.py": "z = 1\n"}, scope="workspace")
+
+
+def test_labelled_snippet_for_target_replaces_selection_in_selection_scope() -> None:
+    selection = _span(SEL_SRC, "        # TODO: return twice x\n")
+    answer = f"{TARGET}\n```python\n        return 2 * x\n```"
+    changes = run({TARGET: SEL_SRC}, answer, selection=selection)
+    assert changes.files[0].new_text == SEL_SRC.replace("# TODO: return twice x", "return 2 * x")
+    assert [p.severity for p in changes.problems] == ["warning"]
+
+
+def test_labelled_whole_target_file_in_selection_scope_is_the_whole_file() -> None:
+    selection = _span(SEL_SRC, "        # TODO: return twice x\n")
+    whole = "class A:\n    def m(self, x):\n        return 2 * x\n"
+    check(SEL_SRC, f"{TARGET}\n```python\n{whole}```", whole, selection=selection)
+
+
+def test_labelled_short_file_in_workspace_scope_is_the_whole_file() -> None:
+    cursor = SEL_SRC.index("TODO")
+    answer = f"{TARGET}\n```python\nx = 1\n```"
+    check(SEL_SRC, answer, "x = 1\n", selection=(cursor, cursor), scope="workspace")
