@@ -12,6 +12,11 @@ PYTHON=${PYTHON:-.venv/bin/python}
 EDITORS_DIR=${AGENTLS_EDITORS_DIR:-/opt/agentls-editors}
 NVIM011_VERSION=0.11.4
 
+if [ ! -x "$PYTHON" ]; then
+  echo "editors.sh: $PYTHON not found; create the project venv first (see .ci/run)" >&2
+  exit 1
+fi
+
 install_editors() {
   if ! dpkg -s neovim emacs-nox elpa-eglot elpa-lsp-mode git >/dev/null 2>&1; then
     apt-get update -q >/dev/null
