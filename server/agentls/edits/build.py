@@ -15,7 +15,7 @@ from typing import Literal
 from agentls.edits.blocks import DiffHunks, ParsedAnswer, SearchReplace, WholeFile
 from agentls.edits.diff import apply_edits, minimal_edits
 from agentls.edits.line_ends import edits_keeping_line_ends
-from agentls.edits.match import Located, locate
+from agentls.edits.match import Located, locate, locate_hunk
 from agentls.edits.model import ChangeSet, FileChange, Problem
 from agentls.edits.selection import fit_to_selection, instruction_span
 from agentls.edits.text import detect_eol, lf_offset, to_lf
@@ -196,7 +196,7 @@ class _Builder:
             near = st.near
             if hunk.old_start is not None:
                 near = _line_offset(st.text, hunk.old_start)
-            found = locate(st.text, hunk.before, hunk.after, near=near, path=path, what="hunk")
+            found = locate_hunk(st.text, hunk.before, hunk.after, near=near, path=path)
             self.apply_found(st, found)
 
     def apply_found(self, st: _File, found: Located | Problem) -> None:

@@ -95,6 +95,61 @@ def locate(
     slines, rlines = _split_search(search), _split_search(replace)
     if not slines:
         return Problem(f"the {what} is empty", path=path)
+    found = _climb(file, slines, rlines, near)
+    if isinstance(found, Located):
+        return found
+    if found:
+        lines = ", ".join(str(c.first + 1) for c in found[:6])
+        return Problem(
+            f"the {what} matches {len(found)} places (lines {lines}); "
+            "quote more surrounding lines so it matches exactly one",
+            path=path,
+        )
+    if any(_ELISION.match(line) for line in slines) and not _elision_counts_agree(slines, rlines):
+        return Problem(
+            f"the {what} elides lines with '...' but the replacement does not elide in the "
+            "same places",
+            path=path,
+        )
+    return Problem(f"the {what} was not found", path=path, hints=did_you_mean(file, slines))
+
+
+def locate_hunk(
+    text: str, before: str, after: str, *, near: int | None = None, path: str | None = None
+) -> Located | Problem:
+    """Like `locate`, but when a diff hunk's context lines are wrong, retry with fewer.
+
+    Unchanged lines are trimmed from both ends, one at a time, while changed or
+    removed lines remain to anchor the hunk; an ambiguous trim stops the retries.
+    """
+    first = locate(text, before, after, near=near, path=path, what="hunk")
+    if isinstance(first, Located) or "matches" in first.message:
+        return first
+    file = _Lines.of(text)
+    b, a = _split_search(before), _split_search(after)
+    head = 0
+    while head < min(len(b), len(a)) and b[head] == a[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(b), len(a)) - head and b[-1 - tail] == a[-1 - tail]:
+        tail += 1
+    for cut in range(1, max(head, tail) + 1):
+        h, t = min(cut, head), min(cut, tail)
+        core_b, core_a = b[h : len(b) - t], a[h : len(a) - t]
+        if not any(line.strip() for line in core_b):
+            break  # nothing left that says where the hunk goes
+        found = _climb(file, core_b, core_a, near)
+        if isinstance(found, Located):
+            return found
+        if found:
+            break
+    return first
+
+
+def _climb(
+    file: _Lines, slines: list[str], rlines: list[str], near: int | None
+) -> Located | list[_Candidate]:
+    """The ladder: the settled match, or the ambiguous candidates, or [] for none."""
     rungs: list[tuple[str, Callable[[], list[_Candidate]]]] = [
         ("exact", lambda: _plain(file, slines, rlines, lambda a, b: a == b)),
         ("trailing-whitespace", lambda: _plain(file, slines, rlines, _same_rstrip)),
@@ -104,24 +159,10 @@ def locate(
     ]
     for rung, find in rungs:
         candidates = find()
-        if not candidates:
-            continue
-        chosen = _settle(file, candidates, near)
-        if chosen is None:
-            lines = ", ".join(str(c.first + 1) for c in candidates[:6])
-            return Problem(
-                f"the {what} matches {len(candidates)} places (lines {lines}); "
-                "quote more surrounding lines so it matches exactly one",
-                path=path,
-            )
-        return _located(file, chosen, rung)
-    if any(_ELISION.match(line) for line in slines) and not _elision_counts_agree(slines, rlines):
-        return Problem(
-            f"the {what} elides lines with '...' but the replacement does not elide in the "
-            "same places",
-            path=path,
-        )
-    return Problem(f"the {what} was not found", path=path, hints=did_you_mean(file, slines))
+        if candidates:
+            chosen = _settle(file, candidates, near)
+            return candidates if chosen is None else _located(file, chosen, rung)
+    return []
 
 
 def _located(file: _Lines, chosen: _Candidate, rung: str) -> Located:

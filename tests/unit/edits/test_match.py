@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from agentls.edits.match import Located, locate
+from agentls.edits.match import Located, locate, locate_hunk
 from agentls.edits.model import Problem
 
 FILE = """\
@@ -160,3 +160,22 @@ def test_deeper_replacement_lines_use_the_file_style() -> None:
     assert apply(GO.replace("\t\tstart()\n", ""), found) == (
         "func main() {\n\tif ok {\n\t\tstart()\n\t\t\tmore()\n\t}\n}\n"
     )
+
+
+def test_hunk_with_a_wrong_context_line_is_retried_with_less_context() -> None:
+    before = "    def get(self, key):\n        value = self.items[key]\n        return value\n\n"
+    after = "    def get(self, key):\n        value = self.items.get(key)\n        return value\n\n"
+    wrong = "    def get(self, name):\n" + before.split("\n", 1)[1]
+    found = locate_hunk(FILE, wrong, "    def get(self, name):\n" + after.split("\n", 1)[1])
+    assert apply(FILE, found) == FILE.replace("self.items[key]", "self.items.get(key)", 1)
+
+
+def test_hunk_retry_stops_when_the_core_is_ambiguous() -> None:
+    text = "a\nx = 1\nb\nc\nx = 1\nd\n"
+    found = locate_hunk(text, "zzz\nx = 1\nyyy\n", "zzz\nx = 2\nyyy\n")
+    assert isinstance(found, Problem) and found.message == "the hunk was not found"
+
+
+def test_pure_insertion_hunk_keeps_its_anchor() -> None:
+    found = locate_hunk("a\nb\n", "wrong\n", "wrong\nnew\n")
+    assert isinstance(found, Problem)
