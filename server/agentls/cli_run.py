@@ -74,6 +74,7 @@ def main(args: argparse.Namespace) -> int:
 async def run(options: RunOptions, *, env: Mapping[str, str], out: TextIO, err: TextIO) -> int:
     from agentls.agents.registry import discover_agents
     from agentls.context.index import WorkspaceIndex
+    from agentls.context.secrets import secret_values_from_env
     from agentls.engine.run import run_agent
     from agentls.llm.factory import make_provider, resolve_provider
     from agentls.settings_loader import load_settings
@@ -111,7 +112,7 @@ async def run(options: RunOptions, *, env: Mapping[str, str], out: TextIO, err: 
             model=model,
             index=WorkspaceIndex(root, settings.context),
             on_progress=spinner.update if spinner else None,
-            secret_values=_secret_values(env, choice.api_key_env),
+            secret_values=secret_values_from_env(env, choice.api_key_env),
         )
     except LLMError as error:
         code = EXIT_USAGE if isinstance(error, _CONFIG_ERRORS) else EXIT_UNUSABLE
@@ -176,11 +177,6 @@ def read_file_selection(
     start = sum(len(line) + 1 for line in lines[: first - 1])
     end = sum(len(line) + 1 for line in lines[: last - 1]) + len(lines[last - 1].rstrip("\r"))
     return snapshot, (start, end), True
-
-
-def _secret_values(env: Mapping[str, str], key_env: str | None) -> tuple[str, ...]:
-    names = {"OPENAI_API_KEY", "ANTHROPIC_API_KEY", *([key_env] if key_env else [])}
-    return tuple(v for n in sorted(names) if len(v := env.get(n, "")) >= 8)
 
 
 # -- reporting and applying ----------------------------------------------------------

@@ -17,7 +17,7 @@ from pygls import uris
 from agentls.lsp.documents import relative_path
 from agentls.lsp.positions import LineIndex
 from agentls.lsp.progress import RunProgress
-from agentls.lsp.session import ensure_loaded
+from agentls.lsp.session import ensure_loaded, show_once
 
 if TYPE_CHECKING:
     from agentls.engine.model import DocumentSnapshot, RunMode, RunOutcome, RunRequest
@@ -210,6 +210,10 @@ async def start_run(
         server.show(f"agentls: {error}")
         return {"status": "failed", "message": str(error)}
 
+    if choice.provider == "local" and settings.provider is None:
+        from agentls.llm.local import LOCAL_FALLBACK_NOTICE
+
+        show_once(server, f"agentls: {LOCAL_FALLBACK_NOTICE}", types.MessageType.Info)
     model = os.environ.get("AGENTLS_MODEL") or request.agent.model or choice.model
     run_id = uuid.uuid4().hex[:12]
     handle = RunHandle(run_id, args.uri, request.agent.name)
@@ -347,7 +351,7 @@ def _provider(server: AgentServer, choice: Any, settings: Any) -> Any:
 
 def register(server: AgentServer) -> None:
     server.state.runs = RunRegistry()
-    background: set[asyncio.Future[Any]] = set()
+    background = server.background
 
     @server.command(RUN_COMMAND)
     async def run_agent_command(*args: Any) -> dict[str, Any] | None:

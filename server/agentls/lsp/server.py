@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import logging
 import os
@@ -56,6 +57,8 @@ class AgentServer(LanguageServer):
             protocol_cls=AgentProtocol,
         )
         self.state = ServerState()
+        # Fire-and-forget tasks, kept referenced until they finish.
+        self.background: set[asyncio.Future[Any]] = set()
 
     def show(self, message: str, kind: types.MessageType = types.MessageType.Error) -> None:
         """A message the user sees (and the log keeps)."""

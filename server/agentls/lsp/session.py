@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 from pathlib import Path
@@ -75,22 +76,34 @@ def reload(server: AgentServer) -> None:
         workspace_root=state.root, editor_settings=state.editor_settings, env=os.environ
     )
     registry = discover_agents(workspace_root=state.root, settings=loaded.settings, env=os.environ)
+    if state.loaded is not None and state.loaded.settings != loaded.settings:
+        _drop_providers(server)
     state.loaded = loaded
     state.registry = registry
     if state.root is not None:
         state.index = WorkspaceIndex(state.root, loaded.settings.context)
     logging.getLogger("agentls").setLevel(loaded.settings.log_level.upper())
     for problem in loaded.problems:
-        _show_once(server, f"agentls settings: {problem.render()}", types.MessageType.Warning)
+        show_once(server, f"agentls settings: {problem.render()}", types.MessageType.Warning)
     for error in registry.errors:
-        _show_once(
+        show_once(
             server,
             f"agentls: skipped agent file {error.source}: {error.message}",
             types.MessageType.Warning,
         )
 
 
-def _show_once(server: AgentServer, message: str, kind: types.MessageType) -> None:
+def _drop_providers(server: AgentServer) -> None:
+    """Settings changed: providers are rebuilt on the next run; close the old ones."""
+    old = list(server.state.providers.values())
+    server.state.providers.clear()
+    for provider in old:
+        task = asyncio.ensure_future(provider.aclose())
+        server.background.add(task)
+        task.add_done_callback(server.background.discard)
+
+
+def show_once(server: AgentServer, message: str, kind: types.MessageType) -> None:
     if message in server.state.shown_problems:
         log.debug("%s", message)
         return
