@@ -96,12 +96,23 @@ def locate(
     if not slines:
         return Problem(f"the {what} is empty", path=path)
     found = _climb(file, slines, rlines, near)
-    if isinstance(found, Located):
-        return found
-    if found:
-        lines = ", ".join(str(c.first + 1) for c in found[:6])
+    return (
+        found if isinstance(found, Located) else _refusal(file, slines, rlines, found, path, what)
+    )
+
+
+def _refusal(
+    file: _Lines,
+    slines: list[str],
+    rlines: list[str],
+    candidates: list[_Candidate],
+    path: str | None,
+    what: str,
+) -> Problem:
+    if candidates:
+        lines = ", ".join(str(c.first + 1) for c in candidates[:6])
         return Problem(
-            f"the {what} matches {len(found)} places (lines {lines}); "
+            f"the {what} matches {len(candidates)} places (lines {lines}); "
             "quote more surrounding lines so it matches exactly one",
             path=path,
         )
@@ -122,11 +133,13 @@ def locate_hunk(
     Unchanged lines are trimmed from both ends, one at a time, while changed or
     removed lines remain to anchor the hunk; an ambiguous trim stops the retries.
     """
-    first = locate(text, before, after, near=near, path=path, what="hunk")
-    if isinstance(first, Located) or "matches" in first.message:
-        return first
     file = _Lines.of(text)
     b, a = _split_search(before), _split_search(after)
+    first = _climb(file, b, a, near)
+    if isinstance(first, Located):
+        return first
+    if first or not b:
+        return _refusal(file, b, a, first, path, "hunk")
     head = 0
     while head < min(len(b), len(a)) and b[head] == a[head]:
         head += 1
@@ -143,7 +156,7 @@ def locate_hunk(
             return found
         if found:
             break
-    return first
+    return _refusal(file, b, a, first, path, "hunk")
 
 
 def _climb(
