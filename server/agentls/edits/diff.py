@@ -103,6 +103,8 @@ def _diff_gap(
 ) -> list[tuple[int, int, int, int]]:
     if a1 == a2 or b1 == b2:
         return [(a1, a2, b1, b2)]
+    if a2 - a1 == b2 - b1 and a[a1:a2] == b[b1:b2]:
+        return []  # most gaps between anchors are unchanged: skip difflib's set-up cost
     matcher = SequenceMatcher(None, a[a1:a2], b[b1:b2], autojunk=False)
     return [
         (a1 + i1, a1 + i2, b1 + j1, b1 + j2)

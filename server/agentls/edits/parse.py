@@ -26,6 +26,7 @@ from agentls.edits.text import join_lines
 
 _THINK = re.compile(r"<think(?:ing)?>.*?</think(?:ing)?>", re.DOTALL | re.IGNORECASE)
 _DIFF_INFOS = frozenset({"diff", "patch", "udiff"})
+_WRAPPER_INFOS = frozenset({"", "markdown", "md", "text"})
 # Selection/cursor markers the prompt puts into the file; models sometimes echo them.
 _MARKER_LINE = re.compile(r"^[ \t]*<<<agentls:[a-z-]+>>>[ \t]*\n", re.MULTILINE)
 _MARKER = re.compile(r"<<<agentls:[a-z-]+>>>")
@@ -117,9 +118,26 @@ def _read_fenced(reader: _Reader, start: int) -> int:
                 ]
             )
         )
-    else:
+    elif path is None and not _unwrap(reader, lang, content):
+        reader.add(FormatResult(blocks=[WholeFile(None, join_lines(content), lang)]))
+    elif path is not None:
         reader.add(FormatResult(blocks=[WholeFile(path, join_lines(content), lang)]))
     return fence.end + 1
+
+
+def _unwrap(reader: _Reader, lang: str, content: list[str]) -> bool:
+    """Read a whole answer that the model wrapped in one markdown fence.
+
+    Only when the inside names files; a markdown snippet with code blocks stays one block.
+    """
+    if lang not in _WRAPPER_INFOS or not any(fence_opener(line) for line in content):
+        return False
+    inner = parse_answer_unguarded("\n".join(content))
+    if not any(block.path is not None for block in inner.blocks):
+        return False
+    reader.prose.extend(inner.explanation.split("\n") if inner.explanation else [])
+    reader.add(FormatResult(list(inner.blocks), list(inner.problems)))
+    return True
 
 
 def _read_bare_search_replace(reader: _Reader, start: int) -> int:

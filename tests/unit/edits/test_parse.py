@@ -262,3 +262,15 @@ def test_other_first_line_comments_stay_content(first: str) -> None:
     assert parse_answer(f"```python\n{first}\nprint(1)\n```").blocks == (
         wf(None, f"{first}\n{BODY}"),
     )
+
+
+def test_answer_wrapped_in_one_markdown_fence_is_unwrapped() -> None:
+    answer = "````markdown\nDone.\n\napp/x.py\n```python\nprint(1)\n```\n````"
+    parsed = parse_answer(answer)
+    assert parsed.blocks == (wf("app/x.py", BODY),)
+    assert parsed.explanation == "Done."
+
+
+def test_markdown_snippet_with_code_stays_one_block() -> None:
+    answer = "```markdown\n## Usage\n```bash\nrun\n```\n```"
+    assert parse_answer(answer).blocks == (wf(None, "## Usage\n```bash\nrun\n```\n", "markdown"),)
