@@ -48,6 +48,12 @@ const SCRIPT = {
       answer: `I added a /version endpoint for release 2.0.\n\n${fence("app/main.py", expected("main_after_version.py"))}`,
     },
     {
+      match: "take your time",
+      answer: `This answer streams slowly so that it can be cancelled.\n\n${fence("app/main.py", "CANCELLED_RUN_WAS_APPLIED = True\n" + expected("main_after_preview.py"))}`,
+      chunk_size: 4,
+      chunk_delay: 0.3,
+    },
+    {
       match: "add a docstring",
       answer: `I documented the version endpoint.\n\n${fence("app/main.py", expected("main_after_preview.py"))}`,
     },
@@ -435,12 +441,84 @@ async function main() {
         (await editorText()).includes("The release this service runs"), 15_000);
       await saveAllUntil("main.py saved", () => fs.readFileSync(mainPy, "utf8") === expected("main_after_preview.py"));
     });
+
+    await check("Cancel on the progress notification stops the run and applies nothing", async () => {
+      await openFile("app/main.py");
+      await goToLine(lineOf(expected("main_after_preview.py"), "def index"));
+      await page.keyboard.press("Shift+End");
+      await runPaletteCommand("agentls: Implement Backend…");
+      const input = page.locator(".quick-input-widget input");
+      await input.waitFor({ state: "visible" });
+      await input.fill("take your time");
+      await page.keyboard.press("Enter");
+      const toast = page.locator(".notification-toast", { hasText: "agentls: backend-developer" }).first();
+      await toast.waitFor({ state: "visible", timeout: 15_000 });
+      await waitFor("the answer streaming", async () => /Streaming/i.test(await toast.innerText()), 15_000);
+      await shot("09-cancellable-progress");
+      const started = Date.now();
+      await toast.locator(".monaco-button", { hasText: "Cancel" }).first().click();
+      await waitFor("the spinner to stop", async () => (await page.locator(".statusbar-item .codicon-sync").count()) === 0, 15_000);
+      if (Date.now() - started > 12_000) throw new Error("the run did not stop promptly");
+      await sleep(2000);
+      if ((await editorText()).includes("CANCELLED_RUN_WAS_APPLIED")) throw new Error("the cancelled run was applied");
+      if (fs.readFileSync(mainPy, "utf8") !== expected("main_after_preview.py")) throw new Error("main.py changed on disk");
+    });
+
+    await check("a crashed server is restarted", async () => {
+      const [victim] = await waitFor("the running server process", () => { const p = serverPids(); return p.length ? p : false; }, 5000);
+      process.kill(victim, "SIGKILL");
+      const restarted = await waitFor("a new server process", () => serverPids().find((pid) => pid !== victim), 30_000);
+      await waitFor("the restart in the output channel", () => readExtensionLog(userData).includes("restarting it"), 10_000);
+      await waitFor("the status bar back to provider and model", async () => (await statusBarText()).includes("openai · scripted-model-2"), 20_000);
+      if (!serverPids().includes(restarted)) throw new Error("the restarted server died");
+      // The new server answers: Ctrl+. offers the agent again.
+      await openFile("app/main.py");
+      await goToLine(lineOf(expected("main_after_preview.py"), "def index"));
+      const item = page.locator(".action-widget .monaco-list-row", { hasText: /^\s*Implement backend\s*$/ }).first();
+      await waitFor("Implement backend from the restarted server", async () => {
+        await page.keyboard.press("Control+.");
+        try {
+          await item.waitFor({ state: "visible", timeout: 3000 });
+          return true;
+        } catch {
+          await page.keyboard.press("Escape");
+          return false;
+        }
+      }, 20_000, 500);
+      await page.keyboard.press("Escape");
+    });
   } finally {
     await copyLogs(userData);
     await browser.close().catch(() => {});
     killGroups();
     fs.rmSync(tmp, { recursive: true, force: true });
   }
+}
+
+// agentls server processes started inside our code-server's process group.
+function serverPids() {
+  const pids = [];
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const args = fs.readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0");
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, "utf8");
+      const pgid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[2]);
+      if (groups.includes(pgid) && args.includes("serve") && args.some((a) => a.endsWith("agentls"))) pids.push(Number(entry));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return pids;
+}
+function readExtensionLog(userData) {
+  const logsRoot = path.join(userData, "logs");
+  let text = "";
+  for (const file of fs.readdirSync(logsRoot, { recursive: true })) {
+    const full = path.join(logsRoot, String(file));
+    if (/agentls.*\.log$/.test(String(file)) && fs.statSync(full).isFile()) text += fs.readFileSync(full, "utf8");
+  }
+  return text;
 }
 
 // The extension's output channels live as files under the user-data logs folder.
