@@ -274,3 +274,10 @@ def test_answer_wrapped_in_one_markdown_fence_is_unwrapped() -> None:
 def test_markdown_snippet_with_code_stays_one_block() -> None:
     answer = "```markdown\n## Usage\n```bash\nrun\n```\n```"
     assert parse_answer(answer).blocks == (wf(None, "## Usage\n```bash\nrun\n```\n", "markdown"),)
+
+
+def test_broken_search_replace_block_does_not_hide_the_next_one() -> None:
+    answer = f"a.py\n<<<<<<< SEARCH\nold\n{SR}"
+    parsed = parse_answer(answer)
+    assert parsed.blocks == (SearchReplace("a.py", "old\n", "new\n"),)
+    assert "1 SEARCH/REPLACE block(s) not closed" in parsed.problems[0].message

@@ -70,12 +70,14 @@ def _find_close(
 ) -> int | None:
     depth = 0
     i = start + 1
+    next_replace = -1  # index of the next REPLACE marker at or after i (len: none left)
     while i < len(lines):
         line = lines[i]
         if is_search(line):
-            after = _skip_search_replace(lines, i)
-            if after is not None:
-                i = after + 1
+            if next_replace < i:
+                next_replace = _next_replace(lines, i + 1)
+            if next_replace < len(lines):
+                i = next_replace + 1
                 continue
         if _is_close(line, marker, indent):
             if depth == 0:
@@ -89,9 +91,9 @@ def _find_close(
     return None
 
 
-def _skip_search_replace(lines: list[str], start: int) -> int | None:
-    """Index of the REPLACE marker closing the section at ``start``, if any."""
-    for j in range(start + 1, len(lines)):
+def _next_replace(lines: list[str], start: int) -> int:
+    """Index of the first REPLACE marker from ``start`` on, or len(lines)."""
+    for j in range(start, len(lines)):
         if is_replace(lines[j]):
             return j
-    return None
+    return len(lines)

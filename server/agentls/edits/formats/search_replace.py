@@ -53,6 +53,7 @@ def parse_search_replace(text: str, path: str | None = None) -> FormatResult:
 
 def parse_lines(lines: list[str], path: str | None = None) -> FormatResult:
     result = FormatResult()
+    broken = 0
     i = 0
     while i < len(lines):
         line = lines[i]
@@ -63,19 +64,23 @@ def parse_lines(lines: list[str], path: str | None = None) -> FormatResult:
             i += 1
             continue
         divider = _next(lines, i + 1, _DIVIDER.match)
-        end = _next(lines, (divider or i) + 1, _REPLACE.match) if divider is not None else None
+        end = _next(lines, divider + 1, _REPLACE.match) if divider is not None else None
         if divider is None or end is None:
-            result.problems.append(
-                Problem(
-                    "a SEARCH/REPLACE block is not closed (missing ======= or >>>>>>> REPLACE)",
-                    path=path,
-                )
-            )
-            return result
+            broken += 1  # skip to the next SEARCH marker; later blocks may be fine
+            i += 1
+            continue
         search = join_lines(lines[i + 1 : divider])
         replace = join_lines(lines[divider + 1 : end])
         result.blocks.append(SearchReplace(path, search, replace))
         i = end + 1
+    if broken:
+        result.problems.append(
+            Problem(
+                f"{broken} SEARCH/REPLACE block(s) not closed "
+                "(missing ======= or >>>>>>> REPLACE), so not applied",
+                path=path,
+            )
+        )
     return result
 
 
