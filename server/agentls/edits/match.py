@@ -44,27 +44,42 @@ class Located:
     rung: str
 
 
-@dataclass(frozen=True, slots=True)
 class _Lines:
-    """A text split into lines without their ends, plus each line's start offset."""
+    """A text split into lines without their ends, each line's start offset, and an
+    index of lines by their stripped text (so each rung only checks likely places)."""
 
-    text: str
-    lines: list[str]
-    starts: list[int]
-    count: int  # real lines (a final newline does not start another line)
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.lines = text.split("\n")
+        self.starts = [0]
+        for line in self.lines:
+            self.starts.append(self.starts[-1] + len(line) + 1)
+        # Real lines: a final newline does not start another line.
+        self.count = len(self.lines) - (1 if self.lines[-1] == "" else 0)
+        self._by_stripped: dict[str, list[int]] | None = None
 
     @classmethod
     def of(cls, text: str) -> _Lines:
-        lines = text.split("\n")
-        starts = [0]
-        for line in lines:
-            starts.append(starts[-1] + len(line) + 1)
-        count = len(lines) - (1 if lines[-1] == "" else 0)
-        return cls(text, lines, starts, count)
+        return cls(text)
 
     def span(self, first: int, stop: int) -> tuple[int, int]:
         """Offsets of lines [first, stop), including the newline of the last one."""
         return self.starts[first], min(self.starts[stop], len(self.text))
+
+    def windows(self, slines: list[str], lo: int = 0, hi: int | None = None) -> list[int]:
+        """Starts k of the windows [k, k+len(slines)) within [lo, hi) whose line facing
+        the first non-blank SEARCH line is equal to it once stripped."""
+        n = len(slines)
+        hi = self.count if hi is None else hi
+        anchor = next((j for j, line in enumerate(slines) if line.strip()), None)
+        if anchor is None:
+            return list(range(lo, hi - n + 1))
+        if self._by_stripped is None:
+            self._by_stripped = {}
+            for i in range(self.count):
+                self._by_stripped.setdefault(self.lines[i].strip(), []).append(i)
+        at = self._by_stripped.get(slines[anchor].strip(), [])
+        return [i - anchor for i in at if lo <= i - anchor <= hi - n]
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,7 +210,7 @@ def _plain(
 ) -> list[_Candidate]:
     n = len(slines)
     found = []
-    for k in range(file.count - n + 1):
+    for k in file.windows(slines):
         if all(same(file.lines[k + j], slines[j]) for j in range(n)):
             found.append(_Candidate(k, k + n, rlines))
     return found
@@ -212,7 +227,7 @@ def _indented(
     if first is None:
         return []
     found = []
-    for k in range(lo, hi - n + 1):
+    for k in file.windows(slines, lo, hi):
         anchor = file.lines[k + first]
         body = dedented[first].rstrip()
         if not anchor.rstrip().endswith(body.lstrip(" \t")):
@@ -255,7 +270,7 @@ def _loose(file: _Lines, slines: list[str], rlines: list[str]) -> list[_Candidat
     n = len(slines)
     stripped = [line.strip() for line in slines]
     found = []
-    for k in range(file.count - n + 1):
+    for k in file.windows(slines):
         if all(file.lines[k + j].strip() == stripped[j] for j in range(n)):
             pairs = {
                 indentation(slines[j]): indentation(file.lines[k + j])
