@@ -101,7 +101,21 @@ def _git_files(root: Path) -> list[str] | None:
     git = shutil.which("git")
     if git is None or not (root / ".git").exists():
         return None
-    command = [git, "ls-files", "--cached", "--others", "--exclude-standard", "-z"]
+    # The workspace's own .git/config is untrusted: core.fsmonitor names a command that
+    # git would run. Turn off every setting of ls-files that can start a program.
+    command = [
+        git,
+        "-c",
+        "core.fsmonitor=false",
+        "-c",
+        "core.untrackedCache=false",
+        "ls-files",
+        "--cached",
+        "--others",
+        "--exclude-standard",
+        "-z",
+    ]
+    env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "GIT_TERMINAL_PROMPT": "0"}
     try:
         done = subprocess.run(
             command,
@@ -110,6 +124,7 @@ def _git_files(root: Path) -> list[str] | None:
             timeout=GIT_TIMEOUT_SECONDS,
             check=False,
             stdin=subprocess.DEVNULL,
+            env=env,
         )
     except (OSError, subprocess.SubprocessError):
         return None

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import tempfile
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -112,14 +114,28 @@ async def deliver(
                 needs_confirmation=confirm,
             )
             edit = workspace_edit(root, to_send, client, annotation)
-            result = await server.workspace_apply_edit_async(
-                types.ApplyWorkspaceEditParams(edit=edit, label=f"agentls: {agent}")
+            result = await _apply_edit(
+                server, types.ApplyWorkspaceEditParams(edit=edit, label=f"agentls: {agent}")
             )
         if not result.applied:
             _remove(written)
         return result
     except BaseException:
         _remove(written)
+        raise
+
+
+async def _apply_edit(
+    server: AgentServer, params: types.ApplyWorkspaceEditParams
+) -> types.ApplyWorkspaceEditResult:
+    """workspace/applyEdit that the client is asked to drop if the run is cancelled meanwhile
+    (for example while a preview waits for the user)."""
+    msg_id = f"agentls-apply-{uuid.uuid4().hex[:12]}"
+    future = server.protocol.send_request(types.WORKSPACE_APPLY_EDIT, params, msg_id=msg_id)
+    try:
+        return await asyncio.wrap_future(future)
+    except asyncio.CancelledError:
+        server.protocol.notify(types.CANCEL_REQUEST, types.CancelParams(id=msg_id))
         raise
 
 

@@ -235,10 +235,15 @@ async def start_run(
     task = asyncio.ensure_future(work())
     handle.task = task
     runs.runs[run_id] = handle
+
+    def cancel_current() -> None:
+        if handle.task is not None:
+            handle.task.cancel()
+
     outer = _outer_request(server)
     if outer is not None:
-        outer.add_done_callback(lambda f: task.cancel() if f.cancelled() else None)
-    await progress.begin(on_cancel=task.cancel)
+        outer.add_done_callback(lambda f: cancel_current() if f.cancelled() else None)
+    await progress.begin(on_cancel=cancel_current)
     agent = request.agent.name
     try:
         try:
@@ -287,10 +292,18 @@ async def start_run(
             return {"runId": run_id, "status": "empty", "explanation": outcome.explanation}
 
         progress.end(f"Applying changes to {len(outcome.changes.files)} file(s)")
+        # Delivery stays cancellable: the editor may hold the edit in a preview.
+        delivery = asyncio.ensure_future(
+            deliver(server, state.root or Path("."), outcome, agent, settings.confirm_edits)
+        )
+        handle.task = delivery
         try:
-            result = await deliver(
-                server, state.root or Path("."), outcome, agent, settings.confirm_edits
-            )
+            result = await delivery
+        except asyncio.CancelledError:
+            if not delivery.done():
+                delivery.cancel()
+            log.info("run %s cancelled while the editor held its edit", run_id)
+            return {"runId": run_id, "status": "cancelled"}
         except DeliveryRefused as error:
             server.show(f"agentls: {error}")
             return {"runId": run_id, "status": "refused", "message": str(error)}
@@ -355,8 +368,8 @@ def register(server: AgentServer) -> None:
 
     @server.command(RUN_COMMAND)
     async def run_agent_command(*args: Any) -> dict[str, Any] | None:
-        if server.state.client.name == "helix":
-            # Helix times requests out after 20 s: answer now, deliver by applyEdit later.
+        if server.state.client.reply_at_once:
+            # Such clients time requests out: answer now, deliver by applyEdit later.
             background.add(task := asyncio.ensure_future(start_run(server, list(args))))
             task.add_done_callback(background.discard)
             return {"status": "started"}

@@ -27,10 +27,17 @@ def client_features(params: types.InitializeParams, encoding: str | None) -> Cli
     hover = caps.text_document.hover if caps.text_document else None
     resolve = code_action.resolve_support if code_action else None
     formats = hover.content_format if hover else None
+    name = (params.client_info.name if params.client_info else "").lower()
     return ClientFeatures(
-        name=(params.client_info.name if params.client_info else "").lower(),
+        name=name,
+        # Clients that send executeCommand synchronously with a short timeout (Helix 20 s,
+        # eglot and lsp-mode 10 s, and eglot 1.9 sends no clientInfo): answer at once.
+        reply_at_once=name in ("helix", "eglot", "emacs", ""),
         progress=bool(caps.window and caps.window.work_done_progress),
-        create_files=bool(
+        # lsp-mode 8 ("emacs") applies text edits before creating the file, so its buffer
+        # predates the file and cannot be saved cleanly: agentls writes new files instead.
+        create_files=name != "emacs"
+        and bool(
             ws_edit
             and ws_edit.document_changes
             and ws_edit.resource_operations
@@ -62,6 +69,8 @@ def editor_section(options: Any) -> dict[str, Any]:
     if not isinstance(options, dict):
         return {}
     inner = options.get("agentls")
+    if inner == []:  # Lua cannot tell an empty table from an empty list
+        return {}
     return dict(inner) if isinstance(inner, dict) else dict(options)
 
 

@@ -42,6 +42,7 @@ class ClientFeatures:
     """What the client announced, reduced to the questions agentls asks."""
 
     name: str = ""
+    reply_at_once: bool = False  # answer executeCommand before the run ends
     progress: bool = False
     create_files: bool = False
     document_changes: bool = False

@@ -83,12 +83,17 @@ def workspace_edit(
                     annotation_id=annotation_id,
                 )
             )
+        edits = text_edits(f.text, f.edits, client.encoding, annotation_id)
+        if f.create:
+            # A new buffer already holds one empty line; reaching past it keeps Neovim from
+            # writing an extra newline. Clients clamp the end to the document's end.
+            edits[0].range.end = types.Position(line=1, character=0)
         operations.append(
             types.TextDocumentEdit(
                 text_document=types.OptionalVersionedTextDocumentIdentifier(
                     uri=uri, version=f.version
                 ),
-                edits=text_edits(f.text, f.edits, client.encoding, annotation_id),
+                edits=edits,
             )
         )
     return types.WorkspaceEdit(
