@@ -53,14 +53,16 @@ install_code_server() {
   fi
 }
 
+# The build and the driver also run on Node 24 (vsce needs Node >= 20; Debian's is 18).
 build_vsix() {
-  log "building the .vsix"
-  (cd "$ROOT/vscode-extension" && npm ci --prefer-offline >/dev/null && npm test && npm run package >/dev/null)
+  log "building the .vsix (unit tests first)"
+  (cd "$ROOT/vscode-extension" && export PATH="$NODE24/bin:$PATH" &&
+    npm ci --prefer-offline >/dev/null && npm test && npm run package >/dev/null)
   VSIX="$(ls -t "$ROOT"/vscode-extension/agentls-*.vsix | head -1)"
 }
 
 install_driver() {
-  (cd "$ROOT/tests/vscode" && npm ci --prefer-offline >/dev/null)
+  (cd "$ROOT/tests/vscode" && PATH="$NODE24/bin:$PATH" npm ci --prefer-offline >/dev/null)
 }
 
 main() {
