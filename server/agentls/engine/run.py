@@ -91,7 +91,8 @@ def answer_to_changes(answer_text: str, request: RunRequest) -> ChangeSet:
         if isinstance(confined, str):
             allowed[raw] = confined
         else:
-            refusals.append(Problem(f"refused to touch {raw!r}: {confined.reason}", path=raw))
+            shown = raw if len(raw) <= 120 else raw[:117] + "..."
+            refusals.append(Problem(f"refused to touch this path: {confined.reason}", path=shown))
     parsed = parsed.with_paths(allowed)
     target = request.document.path if request.document is not None else None
     names = [*allowed.values(), *([target] if target else [])]

@@ -89,8 +89,10 @@ def path_from_info(info: str) -> str | None:
         return None
     keyed = _KEYED.search(info)
     if keyed:
-        value = next(g for g in keyed.groups() if g is not None)
-        return value if looks_like_path(value) else None
+        value = next(g for g in keyed.groups() if g is not None).strip()
+        # `title=`/`path=`/`file=` is a claim about a file, whatever it looks like:
+        # confinement judges it, so a refused path never falls back to the selection.
+        return value or None
     tokens = info.split()
     first = tokens[0]
     if ":" in first:
@@ -125,7 +127,7 @@ def path_from_label(line: str) -> str | None:
                 text = text[len(mark) : -len(mark)].strip()
         if text == before:
             break
-    if looks_like_path(text):
+    if looks_like_path(text) or _claims_location(text):
         return text
     short = len(line.strip()) <= 100
     tail = _TRAILING_BACKTICKED.search(_REMARK.sub("", line.strip()))
@@ -135,6 +137,15 @@ def path_from_label(line: str) -> str | None:
     if short and _plausible_in_prose(last):
         return last
     return None
+
+
+def _claims_location(text: str) -> bool:
+    """A lone token that can only be a place on disk (``~/.ssh/x``, ``.git/config``)."""
+    return (
+        " " not in text
+        and len(text) > 2
+        and (text.startswith(("~/", "./", "../", "/")) or ".git/" in text)
+    )
 
 
 def _plausible_in_prose(token: str) -> bool:
