@@ -22,7 +22,6 @@ import posixpath
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import PurePosixPath
 
 from agentls.config import ContextSettings
 from agentls.context.index import WorkspaceIndex
@@ -206,7 +205,7 @@ def is_doc(path: str) -> bool:
         return False
     parts = path.split("/")
     name = parts[-1]
-    suffix = PurePosixPath(name).suffix.lower()
+    suffix = _suffix(name)
     if DOC_NAMES.match(name) and (suffix in DOC_SUFFIXES or suffix in {".yaml", ".yml", ".json"}):
         return True
     return suffix in {".md", ".rst", ".adoc"} and (
@@ -269,11 +268,19 @@ def neighbours(path: str, files: Sequence[str]) -> list[str]:
     return near[:NEIGHBOURS_MAX]
 
 
+def _suffix(name: str) -> str:
+    """Lower-cased suffix as PurePosixPath gives it ('.gz', '' for '.bashrc'), without
+    building a path object: this runs once per workspace file."""
+    dot = name.rfind(".")
+    return name[dot:].lower() if 0 < dot < len(name) - 1 else ""
+
+
 def _by_size(index: WorkspaceIndex, files: Iterable[str]) -> list[str]:
+    root = str(index.root)
     sized = []
     for path in files:
         try:
-            sized.append((os.stat(index.root / path).st_size, path))
+            sized.append((os.stat(f"{root}/{path}").st_size, path))
         except OSError:
             continue
     return [path for _size, path in sorted(sized)]
