@@ -107,3 +107,18 @@ async def test_a_block_addressed_to_a_refused_path_is_never_applied_elsewhere(
             assert session.editor.text("app/main.py") == MAIN_PY, name
     assert (workspace / ".git" / "config").read_text() == GIT_CONFIG
     assert os.listdir(workspace / ".git" / "hooks") == []
+
+
+async def test_a_refusal_message_stays_readable_for_a_huge_path(
+    workspace: Path, env: dict[str, str], fake_model: FakeModel
+) -> None:
+    """A 5000-character path is refused; the message shows an elided path, not all of it."""
+    huge = "a/" * 2499 + "x.py"
+    fake_model.script([Turn("Here.\n\n" + block(huge))])
+    async with lsp_session(workspace, env) as session:
+        session.editor.open("app/main.py")
+        result = await session.run("app/main.py", TODO_RANGE, scope="workspace")
+        messages = [m.message for m in shown(session)]
+        assert result["status"] in ("refused", "failed"), result
+        assert len(messages) == 1 and "longer than 4096 characters" in messages[0], messages
+        assert len(messages[0]) <= 1000, f"{len(messages[0])} characters"
