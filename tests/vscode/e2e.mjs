@@ -304,6 +304,8 @@ async function main() {
     });
 
     await check("agentls: Set API Key stores the key and restarts the server", async () => {
+      const starts = () => readExtensionLog(userData).split("starting ").length - 1;
+      const startsBefore = starts();
       await runPaletteCommand("agentls: Set API Key");
       const row = page.locator(".quick-input-list .monaco-list-row", { hasText: "OPENAI_API_KEY" }).first();
       await row.waitFor({ state: "visible" });
@@ -312,8 +314,10 @@ async function main() {
       await input.waitFor({ state: "visible" });
       await input.fill(SECRET_KEY);
       await page.keyboard.press("Enter");
-      await page.locator(".notification-toast", { hasText: "OPENAI_API_KEY stored" }).first().waitFor({ timeout: 10_000 });
+      await waitFor("the server restarted by the extension", () => starts() > startsBefore, 15_000);
       await waitFor("the restarted server", async () => (await statusBarText()).includes("openai · scripted-model"), 30_000);
+      const errors = await page.locator(".notification-toast .codicon-error").count();
+      if (errors > 0) throw new Error(`error notifications: ${await page.locator(".notifications-toasts").innerText()}`);
       await runPaletteCommand("Notifications: Clear All Notifications");
     });
 
@@ -337,11 +341,6 @@ async function main() {
       }, 20_000, 500);
       await shot("02-code-actions");
       await item.click();
-      if (process.env.E2E_DEBUG) for (let i = 0; i < 8; i++) {
-        console.log("toasts:", JSON.stringify(await page.locator(".notifications-toasts").allInnerTexts()), "status:", await statusBarText());
-        await shot(`debug-${i}`);
-        await sleep(500);
-      }
       await page.locator(".notification-toast", { hasText: "agentls: backend-developer" }).first().waitFor({ timeout: 10_000 });
       await waitFor("the status-bar spinner", async () => {
         const item = page.locator(".statusbar-item", { hasText: "agentls:" }).first();
@@ -462,6 +461,26 @@ async function main() {
       await sleep(2000);
       if ((await editorText()).includes("CANCELLED_RUN_WAS_APPLIED")) throw new Error("the cancelled run was applied");
       if (fs.readFileSync(mainPy, "utf8") !== expected("main_after_preview.py")) throw new Error("main.py changed on disk");
+    });
+
+    await check("agentls: Implement Backend in Workspace… runs, and agentls: Cancel stops it", async () => {
+      await openFile("app/main.py");
+      await runPaletteCommand("agentls: Implement Backend in Workspace…");
+      const input = page.locator(".quick-input-widget input");
+      await input.waitFor({ state: "visible" });
+      await input.fill("take your time");
+      await page.keyboard.press("Enter");
+      const before = (await modelRequests(modelBase)).length;
+      await waitFor("the workspace run's request", async () => (await modelRequests(modelBase)).length > before, 15_000);
+      const last = (await modelRequests(modelBase)).at(-1);
+      if (!JSON.stringify(last.body).includes("take your time")) throw new Error("the instruction was not sent");
+      await waitFor("the spinner", async () => (await page.locator(".statusbar-item .codicon-sync").count()) > 0, 5000, 100);
+      const started = Date.now();
+      await runPaletteCommand("agentls: Cancel");
+      await waitFor("the spinner to stop", async () => (await page.locator(".statusbar-item .codicon-sync").count()) === 0, 15_000);
+      if (Date.now() - started > 12_000) throw new Error("the run did not stop promptly");
+      await sleep(2000);
+      if ((await editorText()).includes("CANCELLED_RUN_WAS_APPLIED")) throw new Error("the cancelled run was applied");
     });
 
     await check("a crashed server is restarted", async () => {

@@ -129,6 +129,18 @@ export class ServerManager implements vscode.Disposable {
     // No `transport`: the client would append `--stdio`, which `agentls serve` does not need.
     const run = { command: launch.command, args: launch.args, options: { env, cwd: this.workspaceFolder() } };
     const serverOptions: ServerOptions = { run, debug: run };
+    let self: LanguageClient | undefined;
+    // A document event racing a restart must not show an error: the new server gets didOpen anyway.
+    const quietDuringRestart =
+      <T>(method: string) =>
+      async (data: T, next: (data: T) => Promise<void>): Promise<void> => {
+        try {
+          await next(data);
+        } catch (err) {
+          if (self === this.client && this._state === "running") throw err;
+          this.output.debug(`${method} dropped while the server restarts: ${String(err)}`);
+        }
+      };
     const clientOptions: LanguageClientOptions = {
       documentSelector: [{ scheme: "file" }, { scheme: "untitled" }],
       outputChannel: this.output,
@@ -148,6 +160,10 @@ export class ServerManager implements vscode.Disposable {
         },
       },
       middleware: {
+        didOpen: quietDuringRestart<vscode.TextDocument>("didOpen"),
+        didChange: quietDuringRestart<vscode.TextDocumentChangeEvent>("didChange"),
+        didSave: quietDuringRestart<vscode.TextDocument>("didSave"),
+        didClose: quietDuringRestart<vscode.TextDocument>("didClose"),
         // Code actions run `agentls.runAgent` through here: count them for the status bar.
         executeCommand: (command, args, next) =>
           command === "agentls.runAgent" ? this.runs.track(async () => next(command, args)) : next(command, args),
@@ -163,6 +179,7 @@ export class ServerManager implements vscode.Disposable {
       },
     };
     const client = new LanguageClient("agentls", "agentls", serverOptions, clientOptions);
+    self = client;
     client.registerFeature(new NotificationProgressFeature(client));
     return client;
   }
