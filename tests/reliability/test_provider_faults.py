@@ -85,6 +85,22 @@ FAULTS = {
     "empty answer": Fault((Turn(""),), ("empty answer", "Try again"), requests=1),
 }
 
+# The Anthropic wire format through LSP (its own error and event shapes; 529 = overloaded).
+ANTHROPIC_FAULTS = {
+    "401": Fault((Turn(status=401),), ("ANTHROPIC_API_KEY",), requests=1),
+    "429 Retry-After 0, exhausted": Fault(
+        (Turn(status=429, headers={"Retry-After": "0"}),), ("429",), requests=3
+    ),
+    "529 overloaded": Fault((Turn(status=529),), ("529",), env=QUICK_RETRY, requests=3),
+    "stream cut mid-answer": Fault(
+        (Turn(WHOLE_FILE_ANSWER, cut_after=40),), ("cut off",), broken_stream=True
+    ),
+    "invalid JSON in a chunk": Fault(
+        (Turn(LONG, bad_json=True, chunk_delay=0.01),), ("JSON",), broken_stream=True
+    ),
+    "empty answer": Fault((Turn(""),), ("empty answer",), requests=1),
+}
+
 
 @contextlib.contextmanager
 def base_url_for(fault: Fault, fake: FakeModel) -> Iterator[str]:
@@ -102,27 +118,49 @@ async def test_provider_fault_through_lsp(
     name: str, workspace: Path, env: dict[str, str], fake_model: FakeModel
 ) -> None:
     fault = FAULTS[name]
-    fake_model.script(list(fault.turns))
     with base_url_for(fault, fake_model) as base_url:
         run_env = env | fault.env | {"AGENTLS_BASE_URL": base_url}
-        async with lsp_session(workspace, run_env) as session:
-            session.editor.open("app/main.py")
-            result = await session.run("app/main.py", TODO_RANGE)
-            messages = shown(session)
-            assert len(messages) == 1, [m.message for m in messages]
-            text = messages[0].message
-            record(name, text)
-            for expected in fault.expect:
-                assert expected in text, text
-            assert KEY not in text
-            assert result["status"] in ("failed", "empty"), result
-            assert session.editor.applied == []
-            assert session.editor.text("app/main.py") == MAIN_PY
-            assert not (workspace / "app" / "health.py").exists()
-            if fault.requests is not None:
-                assert len(fake_model.requests) == fault.requests
-            if fault.broken_stream:
-                pid = server_pid(session)
-                await wait_until(lambda: established_to(pid, fake_model.port) == 0)
-            assert await still_serving(session)
-            assert len(shown(session)) == 1
+        await check_fault(name, fault, workspace, run_env, fake_model)
+
+
+@pytest.mark.parametrize("name", list(ANTHROPIC_FAULTS))
+async def test_anthropic_fault_through_lsp(
+    name: str, workspace: Path, env: dict[str, str], fake_model: FakeModel
+) -> None:
+    fault = ANTHROPIC_FAULTS[name]
+    run_env = {k: v for k, v in env.items() if k != "OPENAI_API_KEY"} | fault.env
+    run_env |= {
+        "AGENTLS_PROVIDER": "anthropic",
+        "AGENTLS_BASE_URL": fake_model.base_url,
+        "ANTHROPIC_API_KEY": KEY,
+    }
+    await check_fault(f"anthropic {name}", fault, workspace, run_env, fake_model)
+    assert all(r.path == "/v1/messages" for r in fake_model.requests)
+
+
+async def check_fault(
+    name: str, fault: Fault, workspace: Path, run_env: dict[str, str], fake_model: FakeModel
+) -> None:
+    """One run under `fault`: one message, nothing applied, stream closed, still serving."""
+    fake_model.script(list(fault.turns))
+    async with lsp_session(workspace, run_env) as session:
+        session.editor.open("app/main.py")
+        result = await session.run("app/main.py", TODO_RANGE)
+        messages = shown(session)
+        assert len(messages) == 1, [m.message for m in messages]
+        text = messages[0].message
+        record(name, text)
+        for expected in fault.expect:
+            assert expected in text, text
+        assert KEY not in text
+        assert result["status"] in ("failed", "empty"), result
+        assert session.editor.applied == []
+        assert session.editor.text("app/main.py") == MAIN_PY
+        assert not (workspace / "app" / "health.py").exists()
+        if fault.requests is not None:
+            assert len(fake_model.requests) == fault.requests
+        if fault.broken_stream:
+            pid = server_pid(session)
+            await wait_until(lambda: established_to(pid, fake_model.port) == 0)
+        assert await still_serving(session)
+        assert len(shown(session)) == 1
