@@ -10,7 +10,6 @@ its copy of a large document before it can answer.
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +21,7 @@ from bench.stats import Summary
 from bench.workspaces import big_python_file
 
 WARMUP = 5
+KINDS = ("codeAction", "hover", "keystroke + codeAction")
 
 
 def _positions(lines: int, count: int) -> list[tuple[int, int]]:
@@ -29,63 +29,77 @@ def _positions(lines: int, count: int) -> list[tuple[int, int]]:
     return [((i * step + 4) % lines, 8) for i in range(count)]
 
 
-async def _timed(
-    client: RawLsp, method: str, make: Callable[[int, int], Any], count: int, lines: int
-) -> list[float]:
-    samples = []
-    for k, (line, col) in enumerate(_positions(lines, count + WARMUP)):
-        _, seconds = await client.request(method, make(line, col), timeout=60)
-        if k >= WARMUP:
-            samples.append(seconds * 1000)
-    return samples
+class _Open:
+    """One server with the big file open, and the three kinds of timed step."""
 
+    def __init__(self, spec: ServerSpec, client: RawLsp, uri: str) -> None:
+        self.spec = spec
+        self.client = client
+        self.uri = uri
+        self.version = 1
+        self.samples: dict[str, list[float]] = {kind: [] for kind in KINDS}
 
-async def _measure_one(spec: ServerSpec, root: Path, env: dict[str, str], count: int) -> dict:
-    text = (root / "big.py").read_text()
-    lines = text.count("\n")
-    uri = (root / "big.py").resolve().as_uri()
-    client, _ = await RawLsp.spawn(spec.command, cwd=root, env=env)
-    try:
-        await client.initialize(root)
-        client.notify(
-            "textDocument/didOpen",
-            {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}},
-        )
-
-        def action(line: int, col: int) -> Any:
-            pos = {"line": line, "character": col}
-            return {
-                "textDocument": {"uri": uri},
-                "range": {"start": pos, "end": pos},
-                "context": {"diagnostics": []},
-            }
-
-        def hover(line: int, col: int) -> Any:
-            return {"textDocument": {"uri": uri}, "position": {"line": line, "character": col}}
-
-        results = {
-            "codeAction": await _timed(client, "textDocument/codeAction", action, count, lines),
-            "hover": await _timed(client, "textDocument/hover", hover, count, lines),
+    def _action(self, line: int, col: int) -> Any:
+        pos = {"line": line, "character": col}
+        return {
+            "textDocument": {"uri": self.uri},
+            "range": {"start": pos, "end": pos},
+            "context": {"diagnostics": []},
         }
-        typed: list[float] = []
-        version = 1
-        for k, (line, _col) in enumerate(_positions(lines, count + WARMUP)):
-            version += 1
+
+    async def step(self, kind: str, line: int, col: int) -> float:
+        if kind == "hover":
+            params = {
+                "textDocument": {"uri": self.uri},
+                "position": {"line": line, "character": col},
+            }
+            _, seconds = await self.client.request("textDocument/hover", params)
+            return seconds * 1000
+        if kind == "keystroke + codeAction":
+            self.version += 1
             pos = {"line": line, "character": 0}
-            client.notify(
+            self.client.notify(
                 "textDocument/didChange",
                 {
-                    "textDocument": {"uri": uri, "version": version},
+                    "textDocument": {"uri": self.uri, "version": self.version},
                     "contentChanges": [{"range": {"start": pos, "end": pos}, "text": " "}],
                 },
             )
-            _, seconds = await client.request("textDocument/codeAction", action(line, 4))
-            if k >= WARMUP:
-                typed.append(seconds * 1000)
-        results["keystroke + codeAction"] = typed
-        return results
+        _, seconds = await self.client.request("textDocument/codeAction", self._action(line, col))
+        return seconds * 1000
+
+
+async def _open(spec: ServerSpec, root: Path, env: dict[str, str]) -> _Open:
+    text = (root / "big.py").read_text()
+    uri = (root / "big.py").resolve().as_uri()
+    client, _ = await RawLsp.spawn(spec.command, cwd=root, env=env)
+    await client.initialize(root)
+    client.notify(
+        "textDocument/didOpen",
+        {"textDocument": {"uri": uri, "languageId": "python", "version": 1, "text": text}},
+    )
+    return _Open(spec, client, uri)
+
+
+async def _measure_group(
+    specs: list[ServerSpec], root: Path, env: dict[str, str], count: int, lines: int
+) -> dict[str, dict[str, list[float]]]:
+    """Open every server of the group, then alternate between them request by request,
+    so a burst of load from other jobs lands on all of them alike."""
+    opened: list[_Open] = []
+    try:
+        for spec in specs:
+            opened.append(await _open(spec, root, env))
+        for kind in KINDS:
+            for k, (line, col) in enumerate(_positions(lines, count + WARMUP)):
+                for server in opened:
+                    ms = await server.step(kind, line, col)
+                    if k >= WARMUP:
+                        server.samples[kind].append(ms)
+        return {server.spec.name: server.samples for server in opened}
     finally:
-        await client.close()
+        for server in opened:
+            await server.client.close()
 
 
 async def measure(servers: list[ServerSpec], *, smoke: bool) -> Section:
@@ -99,20 +113,24 @@ async def measure(servers: list[ServerSpec], *, smoke: bool) -> Section:
         root.mkdir()
         (root / "big.py").write_text(big_python_file(lines))
         env = bench_env(Path(tmp))
-        for spec in servers:
+        # agentls and its floor are measured side by side; the heavier peers on their own
+        # (their background analysis would otherwise load the machine under agentls).
+        pair = [s for s in servers if s.name in ("agentls", "bare pygls 2")]
+        groups = [pair, *([s] for s in servers if s not in pair)]
+        for group in groups:
             try:
-                measured[spec.name] = await _measure_one(spec, root, env, count)
+                measured.update(await _measure_group(group, root, env, count, lines))
             except Exception as error:
-                failures[spec.name] = f"{type(error).__name__}: {error}"[:200]
+                for spec in group:
+                    failures[spec.name] = f"{type(error).__name__}: {error}"[:200]
     floor = measured.get("bare pygls 2", {})
-    kinds = ("codeAction", "hover", "keystroke + codeAction")
     rows = []
     for spec in servers:
         if spec.name not in measured:
             rows.append([spec.name, *["—"] * 6, f"failed: {failures.get(spec.name, '?')}"])
             continue
         cells = [spec.name]
-        for kind in kinds:
+        for kind in KINDS:
             s = Summary.of(measured[spec.name][kind])
             cells += [f"{s.median:.2f}", f"{s.p99:.2f}"]
         base = Summary.of(floor.get("codeAction", []))

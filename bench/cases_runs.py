@@ -24,7 +24,7 @@ from bench.lspclient import read_status_kb
 from bench.report import Section, Table, Target
 from bench.stats import Summary
 from bench.timed_fake import TimedFakeModel
-from bench.workspaces import first_module, make_repo
+from bench.workspaces import big_python_file, first_module, make_repo
 
 LINE = 5  # "    return x * N + 0" in every generated module
 
@@ -65,8 +65,9 @@ def _server_pid(session: Session) -> int:
 class _Runner:
     """Runs the agent on one line again and again, each time with a new answer."""
 
-    def __init__(self, session: Session, fake: TimedFakeModel, rel: str) -> None:
+    def __init__(self, session: Session, fake: TimedFakeModel, rel: str, line: int = LINE) -> None:
         self.session = session
+        self.line = line
         self.fake = fake
         self.rel = rel
         self.applied_at: float | None = None
@@ -82,12 +83,12 @@ class _Runner:
     async def run(self, turn_options: dict[str, Any] | None = None) -> dict[str, float]:
         self.count += 1
         text = self.session.editor.text(self.rel)
-        line = text.split("\n")[LINE]
+        line = text.split("\n")[self.line]
         new_line = f"    return x * {self.count} + 0"
         self.fake.script(
             [Turn(f"Changed it.\n\n```python\n{new_line}\n```\n", **(turn_options or {}))]
         )
-        rng = types.Range(types.Position(LINE, 0), types.Position(LINE, len(line)))
+        rng = types.Range(types.Position(self.line, 0), types.Position(self.line, len(line)))
         self.applied_at = None
         before = len(self.fake.timings)
         sent = time.perf_counter()
@@ -156,6 +157,43 @@ async def _first_progress(tmp: Path, runs: int) -> list[float]:
     return delays
 
 
+async def _generated_latency(tmp: Path, lines: int, count: int) -> dict[str, list[float]]:
+    """Hover and code action on a large file after a run, inside the generated region
+    and far from it, beside the same requests on an equal file without generated code.
+    Timed in the pytest-lsp client, whose own cost is in every number alike."""
+    root = tmp / "wsgenerated"
+    root.mkdir()
+    for name in ("big.py", "plain.py"):
+        (root / name).write_text(big_python_file(lines))
+    edited = 4 + 10 * (lines // 20) + 8  # a `return math.pi ...` line mid-file
+    samples: dict[str, list[float]] = {}
+    with TimedFakeModel() as fake:
+        async with lsp_session(root, _env(tmp, fake)) as session:
+            for name in ("big.py", "plain.py"):
+                session.editor.open(name)
+            await _Runner(session, fake, "big.py", edited).run()
+            cases = {
+                "in generated code": ("big.py", edited),
+                "elsewhere, same file": ("big.py", 3),
+                "file without generated code": ("plain.py", edited),
+            }
+            for label, (name, line) in cases.items():
+                uri = session.editor.uri(name)
+                pos = types.Position(line, 10)
+                for k in range(count + 5):
+                    start = time.perf_counter()
+                    await session.client.text_document_hover_async(
+                        types.HoverParams(types.TextDocumentIdentifier(uri), pos)
+                    )
+                    middle = time.perf_counter()
+                    await session.code_actions(name, types.Range(pos, pos))
+                    end = time.perf_counter()
+                    if k >= 5:
+                        samples.setdefault(f"hover, {label}", []).append((middle - start) * 1000)
+                        samples.setdefault(f"codeAction, {label}", []).append((end - middle) * 1000)
+    return samples
+
+
 async def measure(*, smoke: bool) -> list[Section]:
     sizes = (10, 50) if smoke else (10, 1000, 20_000)
     leak_runs = 4 if smoke else 200
@@ -169,7 +207,34 @@ async def measure(*, smoke: bool) -> list[Section]:
         for files in sizes[1:]:
             overhead[files], _ = await _overhead_session(files, counts[files], tmp)
         progress = await _first_progress(tmp, 2 if smoke else 30)
-    return [_overhead_section(overhead), _progress_section(progress), _leak_section(memory)]
+        generated = await _generated_latency(tmp, 300 if smoke else 10_000, 3 if smoke else 200)
+    return [
+        _overhead_section(overhead),
+        _generated_section(generated),
+        _progress_section(progress),
+        _leak_section(memory),
+    ]
+
+
+def _generated_section(samples: dict[str, list[float]]) -> Section:
+    section = Section("3b. Hover and code action over generated code (10,000-line file)")
+    rows = []
+    for label, values in samples.items():
+        s = Summary.of(values)
+        rows.append([label, str(s.n), f"{s.median:.2f}", f"{s.p99:.2f}"])
+    section.tables.append(
+        Table(
+            "After one run edited a line mid-file; request → reply in the pytest-lsp client, ms",
+            ["request", "n", "p50", "p99"],
+            rows,
+            notes=[
+                "This client converts every message through lsprotocol, so compare the rows "
+                "with each other rather than with table 3: the file without generated code "
+                "is the baseline.",
+            ],
+        )
+    )
+    return section
 
 
 def _overhead_section(overhead: dict[int, dict[str, list[float]]]) -> Section:

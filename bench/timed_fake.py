@@ -8,6 +8,7 @@ the first progress report against the first delta.
 
 from __future__ import annotations
 
+import socket
 import threading
 import time
 from dataclasses import dataclass
@@ -25,6 +26,13 @@ class ModelTiming:
 
 
 class _TimedHandler(fake_model._Handler):
+    def setup(self) -> None:
+        super().setup()
+        # Like production model servers: no Nagle delay on small SSE writes. Without it a
+        # delta written right after another small write can wait for the client's delayed
+        # ACK (40 ms on Linux), which would be charged to agentls.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
     def do_POST(self) -> None:
         timing = ModelTiming(time.perf_counter())
         self._timing = timing
