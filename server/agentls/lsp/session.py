@@ -144,9 +144,11 @@ def register(server: AgentServer) -> None:
 
     @server.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
     def on_configuration(params: types.DidChangeConfigurationParams) -> None:
-        section = editor_section(params.settings)
-        if section or params.settings is None:
-            server.state.editor_settings = section
+        incoming = params.settings
+        # `{"agentls": {}}` clears the editor layer; a null or empty payload (a ping from
+        # clients that expect the server to pull settings) keeps what we have.
+        if isinstance(incoming, dict) and ("agentls" in incoming or incoming):
+            server.state.editor_settings = editor_section(incoming)
         reload(server)
 
     @server.feature(types.SHUTDOWN)
