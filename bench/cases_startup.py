@@ -61,7 +61,7 @@ async def measure(servers: list[ServerSpec], repeats: int) -> Section:
     rows = []
     for spec in servers:
         if spec.name in failures and not times[spec.name]:
-            rows.append([spec.name, "—", "—", "—", "—", "—", f"failed: {failures[spec.name]}"])
+            rows.append([spec.name, *["—"] * 6, f"failed: {failures[spec.name]}"])
             continue
         t, m = Summary.of(times[spec.name]), Summary.of(memory[spec.name])
         rows.append(
@@ -69,6 +69,7 @@ async def measure(servers: list[ServerSpec], repeats: int) -> Section:
                 spec.name,
                 f"{t.median:.0f}",
                 f"{t.p99:.0f}",
+                f"{t.minimum:.0f}",
                 f"{t.median / floor.median:.2f}×",
                 f"{m.median / 1024:.1f}",
                 f"{m.median / floor_mem.median:.2f}×",
@@ -82,7 +83,8 @@ async def measure(servers: list[ServerSpec], repeats: int) -> Section:
                 "server",
                 "median ms",
                 "p99 ms",
-                "× bare pygls",
+                "min ms",
+                "median × bare",
                 "idle MB",
                 "MB × bare",
                 "note",
