@@ -131,3 +131,4 @@ def test_lsp_mode_implement_backend(tmp_path: Path, start_model: Callable[..., F
     assert snapshot(workspace) == {**original, **expected_files()}
     assert EXPLANATION in report["hover"]
     assert "$/progress" in report["notifications"]
+    assert "window/showMessage" not in report["notifications"], report["messages"]
