@@ -13,7 +13,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
 from lsprotocol import types
+from pygls.exceptions import JsonRpcRequestCancelled
 
 from tests.e2e.conftest import MAIN_PY
 from tests.e2e.test_implement import WHOLE_FILE_ANSWER
@@ -34,6 +36,24 @@ def assert_nothing_applied(session: Session, workspace: Path) -> None:
     assert not (workspace / "app" / "health.py").exists()
 
 
+async def cancel_by(how: str, session: Session, run: asyncio.Future[Any]) -> None:
+    """Cancel the one run in flight as an editor would; check the command's answer."""
+    if how == "agentls.cancel":
+        await cancel_all(session)
+    elif how == "progress cancel":
+        token = next(iter(session.client.progress_reports))
+        session.client.window_work_done_progress_cancel(
+            types.WorkDoneProgressCancelParams(token=token)
+        )
+    else:
+        session.client.protocol.notify("$/cancelRequest", types.CancelParams(id="the-run"))
+        with pytest.raises(JsonRpcRequestCancelled):
+            await asyncio.wait_for(run, 10)
+        return
+    result = await asyncio.wait_for(run, 10)
+    assert result["status"] == "cancelled", result
+
+
 def slow_git(folder: Path, started: Path, seconds: float) -> Path:
     """A `git` first on PATH that notes it was called, then takes `seconds` to list files:
     context gathering of a huge workspace, made deterministic."""
@@ -49,8 +69,9 @@ def slow_git(folder: Path, started: Path, seconds: float) -> Path:
     return folder
 
 
+@pytest.mark.parametrize("how", ["agentls.cancel", "progress cancel", "$/cancelRequest"])
 async def test_cancel_while_gathering_context_never_asks_the_model(
-    workspace: Path, env: dict[str, str], fake_model: FakeModel, tmp_path: Path
+    how: str, workspace: Path, env: dict[str, str], fake_model: FakeModel, tmp_path: Path
 ) -> None:
     (workspace / ".git").mkdir()  # makes the index ask git for the file list
     for i in range(300):
@@ -62,27 +83,26 @@ async def test_cancel_while_gathering_context_never_asks_the_model(
     run_env = env | {"PATH": f"{fake_bin}{os.pathsep}{env['PATH']}"}
     async with lsp_session(workspace, run_env) as session:
         session.editor.open("app/main.py")
-        run = asyncio.ensure_future(session.run("app/main.py", TODO_RANGE, scope="workspace"))
+        run = asyncio.ensure_future(
+            session.run("app/main.py", TODO_RANGE, scope="workspace", msg_id="the-run")
+        )
         await wait_until(started.exists)
-        await cancel_all(session)
-        result = await asyncio.wait_for(run, 10)
-        assert result["status"] == "cancelled", result
+        await cancel_by(how, session, run)
         assert await still_serving(session)
         assert fake_model.requests == []
         assert_nothing_applied(session, workspace)
 
 
+@pytest.mark.parametrize("how", ["agentls.cancel", "progress cancel", "$/cancelRequest"])
 async def test_cancel_while_waiting_for_response_headers(
-    workspace: Path, env: dict[str, str], fake_model: FakeModel
+    how: str, workspace: Path, env: dict[str, str], fake_model: FakeModel
 ) -> None:
     fake_model.script([Turn(WHOLE_FILE_ANSWER, delay=30)])
     async with lsp_session(workspace, env) as session:
         session.editor.open("app/main.py")
-        run = asyncio.ensure_future(session.run("app/main.py", TODO_RANGE))
+        run = asyncio.ensure_future(session.run("app/main.py", TODO_RANGE, msg_id="the-run"))
         await wait_until(lambda: fake_model.requests)
-        await cancel_all(session)
-        result = await asyncio.wait_for(run, 10)
-        assert result["status"] == "cancelled", result
+        await cancel_by(how, session, run)
         assert await asyncio.to_thread(fake_model.wait_for_aborted, 1, 10.0)
         assert await still_serving(session)
         assert_nothing_applied(session, workspace)
