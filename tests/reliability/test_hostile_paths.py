@@ -122,3 +122,31 @@ async def test_a_refusal_message_stays_readable_for_a_huge_path(
         assert result["status"] in ("refused", "failed"), result
         assert len(messages) == 1 and "longer than 4096 characters" in messages[0], messages
         assert len(messages[0]) <= 1000, f"{len(messages[0])} characters"
+
+
+INVISIBLE = {  # names that display as something else (Trojan Source style)
+    "right-to-left override": "app/\u202egnp.py",
+    "zero-width space": "app/main\u200b.py",
+    "C1 control (NEL)": "app/\x85x.py",
+    "byte order mark": "app/x.py\ufeff",
+}
+
+
+async def test_paths_with_invisible_or_direction_changing_characters_are_refused(
+    workspace: Path, env: dict[str, str], fake_model: FakeModel
+) -> None:
+    """A file named with a bidi override or a zero-width character looks like another file in
+    the editor's tree (`app/main\u200b.py` next to `app/main.py`). Refuse such names."""
+    answer = "Added helpers.\n\n" + "\n".join(block(p) for p in INVISIBLE.values())
+    fake_model.script([Turn(answer)])
+    before = sorted(p.relative_to(workspace).as_posix() for p in workspace.rglob("*"))
+    async with lsp_session(workspace, env) as session:
+        session.editor.open("app/main.py")
+        result = await session.run("app/main.py", TODO_RANGE, scope="workspace")
+        messages = [m.message for m in shown(session)]
+        record("invisible characters in paths", messages[0] if messages else "")
+        assert result["status"] in ("refused", "failed"), (result, messages)
+        assert len(messages) == 1 and messages[0].count("refused") >= len(INVISIBLE), messages
+        assert session.editor.applied == []
+    after = sorted(p.relative_to(workspace).as_posix() for p in workspace.rglob("*"))
+    assert after == before
