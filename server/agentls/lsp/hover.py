@@ -100,21 +100,6 @@ class _DocumentEvents:
             service.closed(path)
 
 
-def _agent_of(server: AgentServer, outcome: RunOutcome) -> str:
-    """The agent that produced ``outcome`` (its run's task returned it)."""
-    runs = server.state.runs
-    for handle in runs.runs.values() if runs else ():
-        task = handle.task
-        finished = task is not None and task.done() and not task.cancelled()
-        if finished and task.exception() is None and task.result() is outcome:  # type: ignore[union-attr]
-            return handle.agent
-    agent = getattr(outcome, "agent", None)
-    if isinstance(agent, str):
-        return agent
-    loaded = server.state.loaded
-    return loaded.settings.agents.default if loaded else "agent"
-
-
 def _after_apply(server: AgentServer, outcome: RunOutcome, changes: ChangeSet) -> None:
     from agentls.provenance.model import RunRecord, shorten
 
@@ -123,12 +108,12 @@ def _after_apply(server: AgentServer, outcome: RunOutcome, changes: ChangeSet) -
         return
     record = RunRecord(
         run_id=outcome.run_id,
-        agent=_agent_of(server, outcome),
+        agent=outcome.agent,
         provider=outcome.provider,
         model=outcome.model,
         created_at=now_iso(),
         instruction=shorten(outcome.instruction),
-        scope=str(getattr(outcome, "scope", "") or ""),
+        scope=outcome.scope,
         explanation=outcome.explanation,
         input_tokens=outcome.input_tokens,
         output_tokens=outcome.output_tokens,
