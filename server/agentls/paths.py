@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -61,6 +62,9 @@ def confine(root: Path, raw: str) -> str | PathRefusal:
         return PathRefusal(raw, f"it cannot be resolved ({exc})")
 
 
+_INVISIBLE = frozenset({"Cc", "Cf", "Zl", "Zp", "Co", "Cn"})
+
+
 def _refuse_text(raw: str) -> str | None:
     if not raw.strip():
         return "it is empty"
@@ -68,6 +72,9 @@ def _refuse_text(raw: str) -> str | None:
         return f"it is longer than {MAX_PATH} characters"
     if any(ord(c) < 32 or ord(c) == 127 for c in raw):
         return "it contains control characters"
+    if any(unicodedata.category(c) in _INVISIBLE for c in raw):
+        # Trojan-Source lookalikes: bidi overrides, zero-width marks, C1 controls, BOM.
+        return "it contains invisible or direction-changing characters"
     if raw.startswith("~"):
         return "it starts with ~ (a home folder)"
     if "\\" in raw:

@@ -7,6 +7,7 @@ its HTTP stream; nothing here has side effects on the user's files.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
@@ -15,7 +16,7 @@ from pathlib import Path
 from agentls.config import Settings
 from agentls.context.gather import gather_context
 from agentls.context.index import WorkspaceIndex
-from agentls.context.secrets import redact
+from agentls.context.secrets import redact, redact_values
 from agentls.edits import build_changeset, check_syntax, parse_answer, repair_feedback
 from agentls.edits.model import ChangeSet, Problem
 from agentls.engine.edit_format import choose_edit_format
@@ -65,6 +66,32 @@ def _read_file(root: Path, rel: str) -> str | None:
         return None
 
 
+def _changed_on_disk(request: RunRequest, paths: Sequence[str], since_ns: int) -> list[Problem]:
+    """Files not open in the editor that were created or written after the run began.
+
+    The model never saw those versions, so its change must not replace them.
+    """
+    problems: list[Problem] = []
+    for rel in paths:
+        if rel in request.open_documents or (
+            request.document is not None and rel == request.document.path
+        ):
+            continue
+        try:
+            modified = (request.workspace_root / rel).stat().st_mtime_ns
+        except OSError:
+            continue
+        if modified > since_ns:
+            problems.append(
+                Problem(
+                    "this file was created or changed on disk while the agent was working, "
+                    "so its change was not applied; run the agent again",
+                    path=rel,
+                )
+            )
+    return problems
+
+
 def _current_texts(request: RunRequest, paths: Sequence[str]) -> dict[str, str]:
     """Text of every named file that exists: the editor's buffer first, else the disk."""
     texts: dict[str, str] = {}
@@ -81,7 +108,7 @@ def _current_texts(request: RunRequest, paths: Sequence[str]) -> dict[str, str]:
     return texts
 
 
-def answer_to_changes(answer_text: str, request: RunRequest) -> ChangeSet:
+def answer_to_changes(answer_text: str, request: RunRequest, started_ns: int = 0) -> ChangeSet:
     """Parse an answer and turn it into confined, minimal file changes (plus problems)."""
     parsed = parse_answer(answer_text)
     refusals: list[Problem] = []
@@ -105,7 +132,8 @@ def answer_to_changes(answer_text: str, request: RunRequest) -> ChangeSet:
         selection=request.selection if request.document is not None else None,
     )
     syntax = [p for f in changes.files if (p := check_syntax(f.path, f.new_text)) is not None]
-    problems = (*refusals, *changes.problems, *syntax)
+    moved = _changed_on_disk(request, list(allowed.values()), started_ns) if started_ns else []
+    problems = (*refusals, *moved, *changes.problems, *syntax)
     return ChangeSet(changes.files, changes.explanation, tuple(problems))
 
 
@@ -140,6 +168,7 @@ async def run_agent(
 ) -> RunOutcome:
     report = on_progress or _ignore
     run_id = uuid.uuid4().hex[:12]
+    started_ns = time.time_ns()
 
     report(Progress("context", "Gathering context"))
     bundle = await asyncio.to_thread(
@@ -160,14 +189,14 @@ async def run_agent(
         request.agent.temperature if request.agent.temperature is not None else settings.temperature
     )
     chat = ChatRequest(model, messages, temperature, settings.max_tokens)
-    answer = await _ask(provider, chat, report, "streaming")
+    answer = _scrubbed(await _ask(provider, chat, report, "streaming"), secret_values)
     input_tokens, output_tokens = answer.usage.input_tokens, answer.usage.output_tokens
 
     if request.mode == "explain":
         changes = ChangeSet(explanation=answer.text.strip())
     else:
         report(Progress("applying", "Reading the answer"))
-        changes = answer_to_changes(answer.text, request)
+        changes = answer_to_changes(answer.text, request, started_ns)
         if _errors(changes):
             report(Progress("repairing", "Asking the model to fix its answer"))
             repair = ChatRequest(
@@ -180,8 +209,8 @@ async def run_agent(
                 temperature,
                 settings.max_tokens,
             )
-            second = await _ask(provider, repair, report, "streaming")
-            changes = answer_to_changes(second.text, request)
+            second = _scrubbed(await _ask(provider, repair, report, "streaming"), secret_values)
+            changes = answer_to_changes(second.text, request, started_ns)
             if not changes.explanation:
                 first_explanation = parse_answer(answer.text).explanation
                 changes = ChangeSet(changes.files, first_explanation, changes.problems)
@@ -207,6 +236,12 @@ async def run_agent(
         output_tokens=output_tokens,
         base_versions=base_versions,
     )
+
+
+def _scrubbed(answer: Answer, secret_values: Sequence[str]) -> Answer:
+    """The model may echo one of our keys (injected, or pasted into a file): it goes no
+    further. Only the exact values: pattern redaction would corrupt generated code."""
+    return dataclasses.replace(answer, text=redact_values(answer.text, secret_values)[0])
 
 
 def _add(a: int | None, b: int | None) -> int | None:

@@ -86,6 +86,7 @@ class RunHandle:
     uri: str
     agent: str
     task: asyncio.Task[Any] | None = None
+    provider: Any = None  # kept open until the run ends, even if settings replace it
 
 
 @dataclass
@@ -216,7 +217,7 @@ async def start_run(
         show_once(server, f"agentls: {LOCAL_FALLBACK_NOTICE}", types.MessageType.Info)
     model = os.environ.get("AGENTLS_MODEL") or request.agent.model or choice.model
     run_id = uuid.uuid4().hex[:12]
-    handle = RunHandle(run_id, args.uri, request.agent.name)
+    handle = RunHandle(run_id, args.uri, request.agent.name, provider=provider)
     progress = RunProgress(server, f"agentls: {request.agent.name}")
     secrets = secret_values_from_env(os.environ, choice.api_key_env)
 
@@ -334,6 +335,7 @@ async def start_run(
         }
     finally:
         runs.runs.pop(run_id, None)
+        release_provider(server, provider)
 
 
 def _short(text: str, limit: int = 300) -> str:
@@ -349,6 +351,20 @@ def _index(server: AgentServer):  # type: ignore[no-untyped-def]
         assert state.root is not None and state.loaded is not None
         state.index = WorkspaceIndex(state.root, state.loaded.settings.context)
     return state.index
+
+
+def release_provider(server: AgentServer, provider: Any) -> None:
+    """Close a provider that settings replaced, once no run streams through it."""
+    state = server.state
+    current = provider in state.providers.values()
+    in_use = state.runs is not None and any(
+        h.provider is provider for h in state.runs.runs.values()
+    )
+    if current or in_use:
+        return
+    task = asyncio.ensure_future(provider.aclose())
+    server.background.add(task)
+    task.add_done_callback(server.background.discard)
 
 
 def _provider(server: AgentServer, choice: Any, settings: Any) -> Any:

@@ -66,6 +66,25 @@ class AgentServer(LanguageServer):
         self.window_show_message(types.ShowMessageParams(type=kind, message=message))
 
 
+class KeyScrubbingFormatter(logging.Formatter):
+    """Last line of defence: no API key reaches a log line or a traceback."""
+
+    def __init__(self, fmt: str, secrets: tuple[str, ...]) -> None:
+        super().__init__(fmt)
+        self._secrets = secrets
+
+    def format(self, record: logging.LogRecord) -> str:
+        text = super().format(record)
+        for secret in self._secrets:
+            text = text.replace(secret, "[REDACTED]")
+        return text
+
+
+def _key_values(env: os._Environ[str]) -> tuple[str, ...]:
+    names = {"OPENAI_API_KEY", "ANTHROPIC_API_KEY", env.get("AGENTLS_API_KEY_ENV", "")}
+    return tuple(value for name in names if name and len(value := env.get(name, "")) >= 6)
+
+
 def create_server() -> AgentServer:
     # pygls logs whole messages at INFO; they may hold file text. Keep them out of the log.
     logging.getLogger("pygls").setLevel(logging.WARNING)
@@ -85,11 +104,12 @@ def serve(
     handlers: list[logging.Handler] = [logging.StreamHandler()]
     if log_file := log_file or os.environ.get("AGENTLS_LOG_FILE"):
         handlers.append(logging.FileHandler(log_file, encoding="utf-8"))
-    logging.basicConfig(
-        level=logging.INFO,
-        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
-        handlers=handlers,
+    formatter = KeyScrubbingFormatter(
+        "%(asctime)s %(levelname)s %(name)s: %(message)s", secrets=_key_values(os.environ)
     )
+    for handler in handlers:
+        handler.setFormatter(formatter)
+    logging.basicConfig(level=logging.INFO, handlers=handlers)
     server = create_server()
     if tcp:
         server.start_tcp(host, port)

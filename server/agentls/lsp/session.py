@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import os
 from pathlib import Path
@@ -103,13 +102,14 @@ def reload(server: AgentServer) -> None:
 
 
 def _drop_providers(server: AgentServer) -> None:
-    """Settings changed: providers are rebuilt on the next run; close the old ones."""
+    """Settings changed: providers are rebuilt on the next run. Old ones close as soon as
+    no run in flight streams through them."""
+    from agentls.lsp.runs import release_provider
+
     old = list(server.state.providers.values())
     server.state.providers.clear()
     for provider in old:
-        task = asyncio.ensure_future(provider.aclose())
-        server.background.add(task)
-        task.add_done_callback(server.background.discard)
+        release_provider(server, provider)
 
 
 def show_once(server: AgentServer, message: str, kind: types.MessageType) -> None:
