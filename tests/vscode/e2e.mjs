@@ -465,12 +465,13 @@ async function main() {
 
     await check("agentls: Implement Backend in Workspace… runs, and agentls: Cancel stops it", async () => {
       await openFile("app/main.py");
+      // Count before starting: a quick server asks the model before a late count would run.
+      const before = (await modelRequests(modelBase)).length;
       await runPaletteCommand("agentls: Implement Backend in Workspace…");
       const input = page.locator(".quick-input-widget input");
       await input.waitFor({ state: "visible" });
       await input.fill("take your time");
       await page.keyboard.press("Enter");
-      const before = (await modelRequests(modelBase)).length;
       await waitFor("the workspace run's request", async () => (await modelRequests(modelBase)).length > before, 15_000);
       const last = (await modelRequests(modelBase)).at(-1);
       if (!JSON.stringify(last.body).includes("take your time")) throw new Error("the instruction was not sent");
