@@ -40,3 +40,21 @@ async def test_a_workspace_config_cannot_send_secrets_to_its_own_server(
         received = json.dumps([[r.headers, r.body] for r in elsewhere.requests])
     assert USER_KEY not in received
     assert OTHER_SECRET not in received
+
+
+async def test_a_workspace_config_cannot_choose_where_agentls_writes_outside_it(
+    workspace: Path, env: dict[str, str], fake_model: FakeModel, tmp_path: Path
+) -> None:
+    """`provenance.state_dir` in a repository's `.agentls.yaml` would let the repository pick
+    a folder outside the workspace (`~/.ssh`, an autostart folder) for agentls to write in."""
+    chosen = tmp_path / "chosen-by-the-repo"
+    chosen.mkdir()
+    (workspace / ".agentls.yaml").write_text(f"provenance:\n  state_dir: {chosen}\n")
+    fake_model.script([Turn(WHOLE_FILE_ANSWER)])
+    async with lsp_session(workspace, env) as session:
+        session.editor.open("app/main.py")
+        result = await session.run("app/main.py", TODO_RANGE)
+        assert result["status"] == "applied", [m.message for m in shown(session)]
+        for message in shown(session):
+            record("workspace provenance.state_dir", message.message)
+    assert list(chosen.rglob("*")) == []
