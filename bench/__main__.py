@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import re
 import sys
 import time
 import traceback
@@ -59,6 +60,12 @@ async def _run_case(name: str, smoke: bool, servers: list[ServerSpec]) -> list[S
     raise ValueError(name)
 
 
+def _number(section: Section) -> tuple[int, str]:
+    """Sections in the issue's order: "3b. ..." after "3. ..." and before "4. ..."."""
+    found = re.match(r"(\d+)([a-z]?)", section.title)
+    return (int(found.group(1)), found.group(2)) if found else (99, "")
+
+
 async def main_async(args: argparse.Namespace) -> int:
     precompile()  # servers start from bytecode, as an installed agentls does
     servers = _servers(args.smoke)
@@ -76,6 +83,7 @@ async def main_async(args: argparse.Namespace) -> int:
             broken.append(name)
         print(f"bench: {name} took {time.perf_counter() - case_clock:.1f} s", file=sys.stderr)
     seconds = time.perf_counter() - clock
+    sections.sort(key=_number)
     print(render_summary(sections))
     if broken:
         print(f"bench: FAILED to run: {', '.join(broken)}", file=sys.stderr)

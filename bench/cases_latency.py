@@ -14,13 +14,14 @@ from pathlib import Path
 from typing import Any
 
 from bench.envs import bench_env
-from bench.lspclient import RawLsp
+from bench.lspclient import LspError, RawLsp
 from bench.report import Section, Table, Target
 from bench.servers import ServerSpec
 from bench.stats import Summary
 from bench.workspaces import big_python_file
 
 WARMUP = 5
+PEER_REQUESTS = 50
 KINDS = ("codeAction", "hover", "keystroke + codeAction")
 
 
@@ -38,6 +39,7 @@ class _Open:
         self.uri = uri
         self.version = 1
         self.samples: dict[str, list[float]] = {kind: [] for kind in KINDS}
+        self.errors = 0  # requests answered with an error (still timed: the reply came)
 
     def _action(self, line: int, col: int) -> Any:
         pos = {"line": line, "character": col}
@@ -48,12 +50,19 @@ class _Open:
         }
 
     async def step(self, kind: str, line: int, col: int) -> float:
+        try:
+            return await self._step(kind, line, col)
+        except LspError as error:
+            self.errors += 1
+            return error.seconds * 1000
+
+    async def _step(self, kind: str, line: int, col: int) -> float:
         if kind == "hover":
             params = {
                 "textDocument": {"uri": self.uri},
                 "position": {"line": line, "character": col},
             }
-            _, seconds = await self.client.request("textDocument/hover", params)
+            _, seconds = await self.client.request("textDocument/hover", params, timeout=180)
             return seconds * 1000
         if kind == "keystroke + codeAction":
             self.version += 1
@@ -65,7 +74,9 @@ class _Open:
                     "contentChanges": [{"range": {"start": pos, "end": pos}, "text": " "}],
                 },
             )
-        _, seconds = await self.client.request("textDocument/codeAction", self._action(line, col))
+        _, seconds = await self.client.request(
+            "textDocument/codeAction", self._action(line, col), timeout=180
+        )
         return seconds * 1000
 
 
@@ -96,7 +107,7 @@ async def _measure_group(
                     ms = await server.step(kind, line, col)
                     if k >= WARMUP:
                         server.samples[kind].append(ms)
-        return {server.spec.name: server.samples for server in opened}
+        return {s.spec.name: {**s.samples, "errors": [float(s.errors)]} for s in opened}
     finally:
         for server in opened:
             await server.client.close()
@@ -119,7 +130,8 @@ async def measure(servers: list[ServerSpec], *, smoke: bool) -> Section:
         groups = [pair, *([s] for s in servers if s not in pair)]
         for group in groups:
             try:
-                measured.update(await _measure_group(group, root, env, count, lines))
+                n = count if group is pair else min(count, PEER_REQUESTS)
+                measured.update(await _measure_group(group, root, env, n, lines))
             except Exception as error:
                 for spec in group:
                     failures[spec.name] = f"{type(error).__name__}: {error}"[:200]
@@ -127,7 +139,7 @@ async def measure(servers: list[ServerSpec], *, smoke: bool) -> Section:
     rows = []
     for spec in servers:
         if spec.name not in measured:
-            rows.append([spec.name, *["—"] * 6, f"failed: {failures.get(spec.name, '?')}"])
+            rows.append([spec.name, *["—"] * 7, f"failed: {failures.get(spec.name, '?')}"])
             continue
         cells = [spec.name]
         for kind in KINDS:
@@ -136,10 +148,12 @@ async def measure(servers: list[ServerSpec], *, smoke: bool) -> Section:
         base = Summary.of(floor.get("codeAction", []))
         mine = Summary.of(measured[spec.name]["codeAction"])
         cells.append(f"{mine.median / base.median:.2f}×" if floor else "—")
+        cells.append(str(int(measured[spec.name]["errors"][0])))
         rows.append(cells)
     section.tables.append(
         Table(
-            f"Request → reply, ms ({count} requests each after {WARMUP} warm-up, "
+            f"Request → reply, ms ({count} requests of each kind after {WARMUP} warm-up; "
+            f"{min(count, PEER_REQUESTS)} for jedi and pylsp, which take up to a second each; "
             f"{lines}-line file)",
             [
                 "server",
@@ -150,12 +164,15 @@ async def measure(servers: list[ServerSpec], *, smoke: bool) -> Section:
                 "keystroke+action p50",
                 "keystroke+action p99",
                 "codeAction p50 × bare",
+                "error replies",
             ],
             rows,
             notes=[
                 "Timed in the client (a lean JSON client, `bench/lspclient.py`), so each number "
                 "includes pipe transport and the server's JSON decoding and encoding. The bare "
-                "pygls server answers with nothing: its numbers are the cost of pygls itself.",
+                "pygls server answers with nothing: its numbers are the cost of pygls itself. "
+                "*error replies*: requests the server answered with an LSP error (timed all the "
+                "same; jedi raises parso/AST errors on some positions of this file).",
             ],
         )
     )

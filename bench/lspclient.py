@@ -22,6 +22,15 @@ class ServerGone(RuntimeError):
     """The server closed its output or exited before answering."""
 
 
+class LspError(RuntimeError):
+    """The server answered a request with an error object."""
+
+    def __init__(self, error: Any, seconds: float) -> None:
+        super().__init__(f"LSP error: {error}")
+        self.error = error
+        self.seconds = seconds
+
+
 class RawLsp:
     def __init__(self, process: asyncio.subprocess.Process) -> None:
         self.process = process
@@ -70,7 +79,11 @@ class RawLsp:
         self._write({"jsonrpc": "2.0", "id": msg_id, "method": method, "params": params})
         assert self.process.stdin is not None
         await self.process.stdin.drain()
-        result, received = await asyncio.wait_for(future, timeout)
+        try:
+            result, received = await asyncio.wait_for(future, timeout)
+        except LspError as error:
+            error.seconds = time.perf_counter() - sent
+            raise
         return result, received - sent
 
     async def request_at(
@@ -115,7 +128,7 @@ class RawLsp:
             future = self._waiting.pop(message.get("id"), None)  # type: ignore[arg-type]
             if future is not None and not future.done():
                 if "error" in message and message["error"] is not None:
-                    future.set_exception(RuntimeError(f"LSP error: {message['error']}"))
+                    future.set_exception(LspError(message["error"], 0.0))
                 else:
                     future.set_result((message.get("result"), received))
             return
