@@ -73,7 +73,9 @@ async def test_error_bodies_quoting_the_key_and_editor_crashes_leak_nothing(
             statuses.append((await session.run("app/main.py", TODO_RANGE))["status"])
 
         def crash(_: types.ApplyWorkspaceEditParams) -> Any:
-            raise RuntimeError("the editor crashed while applying")
+            raise RuntimeError(
+                f"the editor crashed while applying; its env had OPENAI_API_KEY={KEY}"
+            )
 
         session.client.protocol.fm.features[types.WORKSPACE_APPLY_EDIT] = crash
         fake_model.script([Turn(WHOLE_FILE_ANSWER)])
