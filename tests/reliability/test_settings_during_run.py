@@ -23,7 +23,6 @@ async def test_a_settings_change_mid_run_does_not_break_the_run(
         session.editor.open("app/main.py")
         run = asyncio.ensure_future(session.run("app/main.py", TODO_RANGE))
         await wait_until(lambda: fake_model.requests)
-        await asyncio.sleep(0.2)  # a few chunks in
         session.client.workspace_did_change_configuration(
             types.DidChangeConfigurationParams(
                 settings={"agentls": {"maxTokens": 321, "http": {"readTimeout": 90}}}
