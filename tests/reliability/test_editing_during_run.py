@@ -10,7 +10,7 @@ import pytest
 
 from tests.e2e.conftest import MAIN_PY
 from tests.e2e.test_implement import HEALTH_PY, NEW_MAIN, WHOLE_FILE_ANSWER
-from tests.reliability.support import TODO_RANGE, shown, wait_until
+from tests.reliability.support import TODO_RANGE, record, shown, wait_until
 from tests.support.fake_model import FakeModel, Turn
 from tests.support.lsp_harness import lsp_session
 
@@ -93,6 +93,7 @@ async def test_files_changed_on_disk_during_a_run_are_never_overwritten(
         before = {p: p.read_bytes() for p in workspace.rglob("*") if p.is_file()}
         result = await run
         messages = [m.message for m in shown(session)]
+        record(f"on disk: {case}", messages[0] if messages else "")
         assert result["status"] == "refused", (result, messages)
         assert len(messages) == 1 and expected in messages[0], messages
         assert "nothing was" in messages[0]
