@@ -106,7 +106,7 @@ def _write(
     if args.only:  # a partial run never overwrites the published report
         print(f"bench: partial run; results in {results / 'latest.json'}")
         return
-    plots = [s.plot for s in sections if s.plot]
+    plots = [plot for s in sections for plot in s.plots]
     img = REPO / "docs" / "img" / "bench-startup.svg"
     img.parent.mkdir(parents=True, exist_ok=True)
     img.write_text(render_svg(plots))

@@ -9,6 +9,7 @@ its copy of a large document before it can answer.
 
 from __future__ import annotations
 
+import math
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ from bench.workspaces import big_python_file
 
 WARMUP = 5
 PEER_REQUESTS = 50
+TIMEOUT = 30.0  # seconds for one request; a server that takes longer is given up on
 KINDS = ("codeAction", "hover", "keystroke + codeAction")
 
 
@@ -40,6 +42,7 @@ class _Open:
         self.version = 1
         self.samples: dict[str, list[float]] = {kind: [] for kind in KINDS}
         self.errors = 0  # requests answered with an error (still timed: the reply came)
+        self.stopped = ""  # why this server was given up on, if it was
 
     def _action(self, line: int, col: int) -> Any:
         pos = {"line": line, "character": col}
@@ -55,6 +58,10 @@ class _Open:
         except LspError as error:
             self.errors += 1
             return error.seconds * 1000
+        except TimeoutError:
+            # The server is still busy with it; later requests would only queue behind.
+            self.stopped = f"gave up on {kind} at line {line + 1}: over {TIMEOUT:.0f} s"
+            return math.nan
 
     async def _step(self, kind: str, line: int, col: int) -> float:
         if kind == "hover":
@@ -62,7 +69,7 @@ class _Open:
                 "textDocument": {"uri": self.uri},
                 "position": {"line": line, "character": col},
             }
-            _, seconds = await self.client.request("textDocument/hover", params, timeout=180)
+            _, seconds = await self.client.request("textDocument/hover", params, timeout=TIMEOUT)
             return seconds * 1000
         if kind == "keystroke + codeAction":
             self.version += 1
@@ -75,7 +82,7 @@ class _Open:
                 },
             )
         _, seconds = await self.client.request(
-            "textDocument/codeAction", self._action(line, col), timeout=180
+            "textDocument/codeAction", self._action(line, col), timeout=TIMEOUT
         )
         return seconds * 1000
 
@@ -94,23 +101,38 @@ async def _open(spec: ServerSpec, root: Path, env: dict[str, str]) -> _Open:
 
 async def _measure_group(
     specs: list[ServerSpec], root: Path, env: dict[str, str], count: int, lines: int
-) -> dict[str, dict[str, list[float]]]:
+) -> tuple[dict[str, dict[str, list[float]]], dict[str, str]]:
     """Open every server of the group, then alternate between them request by request,
-    so a burst of load from other jobs lands on all of them alike."""
+    so a burst of load from other jobs lands on all of them alike. A server that timed
+    out is restarted for the next kind of request (it would still be busy)."""
     opened: list[_Open] = []
+    samples: dict[str, dict[str, list[float]]] = {s.name: {k: [] for k in KINDS} for s in specs}
+    notes: dict[str, list[str]] = {spec.name: [] for spec in specs}
+    errors = dict.fromkeys((spec.name for spec in specs), 0)
     try:
         for spec in specs:
             opened.append(await _open(spec, root, env))
         for kind in KINDS:
+            for i, server in enumerate(opened):
+                if server.stopped:
+                    await server.client.close()
+                    opened[i] = await _open(server.spec, root, env)
             for k, (line, col) in enumerate(_positions(lines, count + WARMUP)):
                 for server in opened:
+                    if server.stopped:
+                        continue
                     ms = await server.step(kind, line, col)
-                    if k >= WARMUP:
-                        server.samples[kind].append(ms)
-        return {s.spec.name: {**s.samples, "errors": [float(s.errors)]} for s in opened}
+                    if server.stopped:
+                        notes[server.spec.name].append(server.stopped)
+                    elif k >= WARMUP:
+                        samples[server.spec.name][kind].append(ms)
+        for server in opened:
+            errors[server.spec.name] += server.errors
     finally:
         for server in opened:
             await server.client.close()
+    results = {name: {**kinds, "errors": [float(errors[name])]} for name, kinds in samples.items()}
+    return results, {name: "; ".join(found) for name, found in notes.items() if found}
 
 
 async def measure(servers: list[ServerSpec], *, smoke: bool) -> Section:
@@ -131,7 +153,9 @@ async def measure(servers: list[ServerSpec], *, smoke: bool) -> Section:
         for group in groups:
             try:
                 n = count if group is pair else min(count, PEER_REQUESTS)
-                measured.update(await _measure_group(group, root, env, n, lines))
+                samples, stopped = await _measure_group(group, root, env, n, lines)
+                measured.update(samples)
+                failures.update(stopped)
             except Exception as error:
                 for spec in group:
                     failures[spec.name] = f"{type(error).__name__}: {error}"[:200]
@@ -139,16 +163,17 @@ async def measure(servers: list[ServerSpec], *, smoke: bool) -> Section:
     rows = []
     for spec in servers:
         if spec.name not in measured:
-            rows.append([spec.name, *["—"] * 7, f"failed: {failures.get(spec.name, '?')}"])
+            rows.append([spec.name, *["—"] * 8, f"failed: {failures.get(spec.name, '?')}"])
             continue
         cells = [spec.name]
         for kind in KINDS:
             s = Summary.of(measured[spec.name][kind])
-            cells += [f"{s.median:.2f}", f"{s.p99:.2f}"]
+            cells += [f"{s.median:.2f}", f"{s.p99:.2f}"] if s.n else ["—", "—"]
         base = Summary.of(floor.get("codeAction", []))
         mine = Summary.of(measured[spec.name]["codeAction"])
-        cells.append(f"{mine.median / base.median:.2f}×" if floor else "—")
+        cells.append(f"{mine.median / base.median:.2f}×" if floor and mine.n else "—")
         cells.append(str(int(measured[spec.name]["errors"][0])))
+        cells.append(failures.get(spec.name, ""))
         rows.append(cells)
     section.tables.append(
         Table(
@@ -165,6 +190,7 @@ async def measure(servers: list[ServerSpec], *, smoke: bool) -> Section:
                 "keystroke+action p99",
                 "codeAction p50 × bare",
                 "error replies",
+                "note",
             ],
             rows,
             notes=[

@@ -39,7 +39,7 @@ class Section:
     tables: list[Table] = field(default_factory=list)
     targets: list[Target] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
-    plot: dict[str, Any] | None = None
+    plots: list[dict[str, Any]] = field(default_factory=list)
 
 
 def markdown_table(table: Table) -> str:
@@ -87,7 +87,9 @@ def render_markdown(
         "",
         f"One run of `{command}` on {started} ({seconds:.0f} s), on {machine_line()}. "
         "The machine is shared with other jobs, so absolute numbers are noisy; ratios "
-        "against peers come from the same run, servers started round-robin.",
+        "against peers come from the same run, servers started round-robin. To reproduce: "
+        "`bash bench/setup-peers.sh && python -m bench`; method notes and findings are at "
+        "the end.",
         "",
         "## Targets",
         "",
@@ -97,7 +99,7 @@ def render_markdown(
     out += [f"| {t.name} | {t.render_value()} | {'yes' if t.met else '**no**'} |" for t in targets]
     out.append("")
     if plot_path:
-        out += [f"![cold start and idle memory]({plot_path})", ""]
+        out += [f"![cold start and idle memory of agentls and its peers]({plot_path})", ""]
     for section in sections:
         out += [f"## {section.title}", ""]
         for table in section.tables:
