@@ -76,7 +76,12 @@ async def run(options: RunOptions, *, env: Mapping[str, str], out: TextIO, err: 
     from agentls.context.index import WorkspaceIndex
     from agentls.context.secrets import secret_values_from_env
     from agentls.engine.run import run_agent
-    from agentls.llm.factory import make_provider, resolve_provider
+    from agentls.llm.factory import (
+        WORKSPACE_ENDPOINT_NOTICE,
+        keyless_env,
+        make_provider,
+        resolve_provider,
+    )
     from agentls.settings_loader import load_settings
 
     report = _Reporter(options.as_json, out, err)
@@ -92,8 +97,12 @@ async def run(options: RunOptions, *, env: Mapping[str, str], out: TextIO, err: 
             names = ", ".join(a.name for a in registry.agents) or "none"
             raise UsageError(f"no agent named {options.agent!r}; agents found: {names}")
         request = _request(options, root, agent)
-        choice = resolve_provider(settings, env)
-        provider = make_provider(choice, settings, env)
+        provider_env: Mapping[str, str] = env
+        if loaded.endpoint_from_workspace:
+            provider_env = keyless_env(env, settings.api_key_env)
+            print(f"agentls: {WORKSPACE_ENDPOINT_NOTICE.format(url=settings.base_url)}", file=err)
+        choice = resolve_provider(settings, provider_env)
+        provider = make_provider(choice, settings, provider_env)
     except (UsageError, LLMError) as error:
         return report.fail(EXIT_USAGE, str(error))
 

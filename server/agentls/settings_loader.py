@@ -78,6 +78,11 @@ class LoadedSettings:
     # Dotted field -> the layer that set it ("default" when no layer did).
     sources: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
+    @property
+    def endpoint_from_workspace(self) -> bool:
+        """The repository's own file chose the server: it gets no API key of the user's."""
+        return self.sources.get("base_url") in WORKSPACE_FILES
+
 
 @dataclass(frozen=True, slots=True)
 class _Layer:
@@ -85,6 +90,7 @@ class _Layer:
     values: Mapping[str, Any]
     split_strings: bool = False  # env: "a,b" means a list
     blank_is_unset: bool = False  # editor UIs send null / "" for settings left empty
+    untrusted: bool = False  # the repository's own file: see _untrusted_refusal
 
 
 def load_settings(
@@ -182,7 +188,12 @@ def _workspace_layer(root: Path, problems: list[ConfigProblem]) -> list[_Layer]:
     if len(present) > 1:
         message = f"both {' and '.join(present)} exist; using {present[0]}"
         problems.append(ConfigProblem(present[1], "", message, "warning", "ignored"))
-    return _file_layer(root / present[0], present[0], problems) if present else []
+    if not present:
+        return []
+    return [
+        _Layer(layer.source, layer.values, untrusted=True)
+        for layer in _file_layer(root / present[0], present[0], problems)
+    ]
 
 
 def _editor_layer(raw: Mapping[str, Any], problems: list[ConfigProblem]) -> list[_Layer]:
@@ -226,6 +237,8 @@ def _validated_leaves(
         ):
             continue
         outcome = _validate_leaf(dotted, value, split_strings=layer.split_strings)
+        if layer.untrusted and not isinstance(outcome, ConfigProblem):
+            outcome = _untrusted_refusal(dotted, outcome) or outcome
         if isinstance(outcome, ConfigProblem):
             prior = sources.get(dotted, DEFAULT_SOURCE)
             consequence = outcome.consequence or (
@@ -290,6 +303,32 @@ def _validate_leaf(dotted: str, value: Any, *, split_strings: bool) -> Any:
         return getattr(model.model_validate({name: value}), name)
     except ValidationError as exc:
         return ConfigProblem("", dotted, _first_message(exc))
+
+
+# A cloned repository must not choose where the user's key goes, what is written outside
+# it, or whether secrets are redacted. Editors without workspace trust (Neovim, Helix,
+# Emacs) would otherwise let any repository do so.
+_USER_ONLY = {
+    "api_key_env": "which environment variable is sent as the API key",
+    "provenance.state_dir": "where agentls writes outside the workspace",
+}
+
+
+def _untrusted_refusal(dotted: str, value: Any) -> ConfigProblem | None:
+    """Why the workspace file may not set this value, or None when it may."""
+    consequence = "ignored; set it in your user config, editor settings or AGENTLS_* env"
+    if dotted in _USER_ONLY:
+        message = f"a workspace file cannot choose {_USER_ONLY[dotted]}"
+        return ConfigProblem("", dotted, message, "warning", consequence)
+    if dotted == "context.redact_secrets" and value is False:
+        message = "a workspace file cannot turn secret redaction off"
+        return ConfigProblem("", dotted, message, "warning", consequence)
+    if dotted == "agents.paths":
+        outside = [p for p in value if Path(p).is_absolute() or ".." in Path(p).parts]
+        if outside:
+            message = f"agent folders must lie inside the workspace: {', '.join(outside)}"
+            return ConfigProblem("", dotted, message, "warning", consequence)
+    return None
 
 
 def _unknown(dotted: str) -> ConfigProblem:

@@ -57,6 +57,19 @@ class ProviderChoice:
         return not is_loopback_url(self.base_url)
 
 
+WORKSPACE_ENDPOINT_NOTICE = (
+    "The workspace's .agentls.yaml points agentls at {url}. A server chosen by the "
+    "repository gets none of your API keys; to send one, set base_url in your user config "
+    "or editor settings."
+)
+
+
+def keyless_env(env: Mapping[str, str], api_key_env: str | None) -> dict[str, str]:
+    """`env` without any variable that may hold an API key, for a repository-chosen server."""
+    names = {*DEFAULT_KEY_ENV.values(), *([api_key_env] if api_key_env else [])}
+    return {name: value for name, value in env.items() if name not in names}
+
+
 def resolve_provider(
     settings: Settings, env: Mapping[str, str], *, local_ready: bool | None = None
 ) -> ProviderChoice:

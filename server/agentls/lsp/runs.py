@@ -193,7 +193,7 @@ async def start_run(
     from agentls.context.secrets import secret_values_from_env
     from agentls.engine.run import run_agent
     from agentls.llm.errors import LLMError
-    from agentls.llm.factory import resolve_provider
+    from agentls.llm.factory import WORKSPACE_ENDPOINT_NOTICE, keyless_env, resolve_provider
     from agentls.lsp.delivery import DeliveryRefused, deliver
 
     ensure_loaded(server)
@@ -205,8 +205,13 @@ async def start_run(
     try:
         args = parse_run_args(raw_args, default_agent)
         request = build_request(server, args, mode)
-        choice = resolve_provider(settings, os.environ)
-        provider = _provider(server, choice, settings)
+        env: Mapping[str, str] = os.environ
+        if state.loaded.endpoint_from_workspace:
+            env = keyless_env(os.environ, settings.api_key_env)
+            notice = WORKSPACE_ENDPOINT_NOTICE.format(url=settings.base_url)
+            show_once(server, f"agentls: {notice}", types.MessageType.Warning)
+        choice = resolve_provider(settings, env)
+        provider = _provider(server, choice, settings, env)
     except (RunArgumentError, LLMError) as error:
         server.show(f"agentls: {error}")
         return {"status": "failed", "message": str(error)}
@@ -367,13 +372,13 @@ def release_provider(server: AgentServer, provider: Any) -> None:
     task.add_done_callback(server.background.discard)
 
 
-def _provider(server: AgentServer, choice: Any, settings: Any) -> Any:
+def _provider(server: AgentServer, choice: Any, settings: Any, env: Mapping[str, str]) -> Any:
     from agentls.llm.factory import make_provider
 
     key = (choice.provider, choice.base_url or "", choice.api_key_env or "")
     provider = server.state.providers.get(key)
     if provider is None:
-        provider = make_provider(choice, settings, os.environ)
+        provider = make_provider(choice, settings, env)
         server.state.providers[key] = provider
     return provider
 

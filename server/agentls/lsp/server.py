@@ -61,9 +61,17 @@ class AgentServer(LanguageServer):
         self.background: set[asyncio.Future[Any]] = set()
 
     def show(self, message: str, kind: types.MessageType = types.MessageType.Error) -> None:
-        """A message the user sees (and the log keeps)."""
+        """A message the user sees (and the log keeps). No API key ever reaches one."""
+        for secret in self._secret_values():
+            message = message.replace(secret, "[REDACTED]")
         log.log(logging.ERROR if kind == types.MessageType.Error else logging.WARNING, message)
         self.window_show_message(types.ShowMessageParams(type=kind, message=message))
+
+    def _secret_values(self) -> tuple[str, ...]:
+        from agentls.context.secrets import secret_values_from_env
+
+        loaded = self.state.loaded
+        return secret_values_from_env(os.environ, loaded.settings.api_key_env if loaded else None)
 
 
 class KeyScrubbingFormatter(logging.Formatter):

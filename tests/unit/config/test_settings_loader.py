@@ -232,10 +232,10 @@ def test_unknown_keys_are_warnings(tmp_path: Path) -> None:
 def test_api_keys_in_files_and_editor_settings_are_refused(tmp_path: Path, key: str) -> None:
     loaded = load(
         tmp_path,
-        workspace=f"{key}: sk-secret\napi_key_env: MY_KEY\n",
+        workspace=f"{key}: sk-secret\nmodel: m\n",
         editor={"http": {key: "x"}},
     )
-    assert loaded.settings.api_key_env == "MY_KEY"
+    assert loaded.settings.model == "m"
     assert "sk-secret" not in repr(loaded.settings)
     assert [p.source for p in loaded.problems] == [".agentls.yaml", "editor settings"]
     for problem in loaded.problems:
@@ -295,3 +295,35 @@ def test_null_and_blank_editor_values_mean_not_set(tmp_path: Path) -> None:
     s = loaded.settings
     assert (s.model, s.temperature, s.http.read_timeout) == ("w", 0.3, 5.0)
     assert loaded.problems == ()
+
+
+@pytest.mark.parametrize(
+    ("workspace", "field"),
+    [
+        ("api_key_env: GITHUB_TOKEN\n", "api_key_env"),
+        ("provenance:\n  state_dir: /tmp/elsewhere\n", "provenance.state_dir"),
+        ("context:\n  redact_secrets: false\n", "context.redact_secrets"),
+        ("agents:\n  paths: [../../outside]\n", "agents.paths"),
+    ],
+)
+def test_a_workspace_file_cannot_choose_where_secrets_or_writes_go(
+    tmp_path: Path, workspace: str, field: str
+) -> None:
+    loaded = load(tmp_path, workspace=workspace)
+    assert loaded.sources[field] == "default"
+    [problem] = loaded.problems
+    assert (problem.source, problem.field, problem.severity) == (".agentls.yaml", field, "warning")
+    assert "user config" in problem.render()
+
+
+def test_the_user_may_set_what_a_workspace_may_not(tmp_path: Path) -> None:
+    loaded = load(tmp_path, user="api_key_env: MY_KEY\nbase_url: https://proxy.example/v1\n")
+    assert loaded.settings.api_key_env == "MY_KEY"
+    assert not loaded.endpoint_from_workspace
+    assert loaded.problems == ()
+
+
+def test_a_workspace_chosen_endpoint_is_marked_keyless(tmp_path: Path) -> None:
+    loaded = load(tmp_path, workspace="base_url: http://team-llm.internal:8080/v1\n")
+    assert loaded.settings.base_url == "http://team-llm.internal:8080/v1"
+    assert loaded.endpoint_from_workspace
