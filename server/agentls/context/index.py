@@ -171,7 +171,7 @@ def _suffix(rel: str) -> str:
 
 
 def _is_regular_file_inside(root: Path, rel: str) -> bool:
-    path = os.path.join(root, rel)
+    path = f"{root}/{rel}"  # not os.path.join: this runs once per listed file
     try:
         mode = os.lstat(path).st_mode
         if stat.S_ISREG(mode):
