@@ -184,6 +184,12 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server: _Server
 
+    def setup(self) -> None:
+        super().setup()
+        # Real model servers send small SSE writes at once; without this, Nagle's algorithm
+        # holds each one for the client's delayed ACK (~40 ms) and skews every timing.
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
     def log_message(self, format: str, *args: Any) -> None:
         pass  # keep test output quiet
 

@@ -9,9 +9,8 @@ from typing import TYPE_CHECKING
 
 from lsprotocol import types
 
-from agentls.engine.model import Progress
-
 if TYPE_CHECKING:
+    from agentls.engine.model import Progress
     from agentls.lsp.server import AgentServer
 
 log = logging.getLogger("agentls")

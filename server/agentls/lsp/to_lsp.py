@@ -5,13 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lsprotocol import types
 from pygls import uris
 
-from agentls.edits.model import TextEdit
 from agentls.lsp.positions import Encoding, LineIndex
 from agentls.lsp.state import ClientFeatures
+
+if TYPE_CHECKING:
+    from agentls.edits.model import TextEdit
 
 
 @dataclass(frozen=True, slots=True)
