@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from lsprotocol import types
 from pygls import uris
 
-from agentls.lsp.positions import LineIndex
+from agentls.lsp.positions import Encoding, LineIndex
 from agentls.lsp.state import TextChange
 
 if TYPE_CHECKING:
@@ -31,33 +31,34 @@ def relative_path(server: AgentServer, uri: str) -> str | None:
 
 
 def to_text_changes(
-    old_text: str, changes: list[types.TextDocumentContentChangeEvent], encoding: str
-) -> tuple[list[TextChange], str]:
-    """LSP content changes (UTF-16 ranges, applied in order) as code-point changes + new text."""
+    old: LineIndex, changes: list[types.TextDocumentContentChangeEvent], encoding: Encoding
+) -> tuple[list[TextChange], LineIndex]:
+    """LSP content changes (ranges in `encoding`, applied in order) as code-point changes,
+    plus the index of the new text (updated, not rebuilt: typing in big files stays cheap)."""
     result: list[TextChange] = []
-    text = old_text
+    index = old
     for change in changes:
         if isinstance(change, types.TextDocumentContentChangePartial):
-            index = LineIndex(text)
-            start = index.offset(change.range.start.line, change.range.start.character, encoding)  # type: ignore[arg-type]
-            end = index.offset(change.range.end.line, change.range.end.character, encoding)  # type: ignore[arg-type]
+            start = index.offset(change.range.start.line, change.range.start.character, encoding)
+            end = index.offset(change.range.end.line, change.range.end.character, encoding)
             start, end = min(start, end), max(start, end)
+            index = index.replaced(start, end, change.text)
         else:
-            start, end = 0, len(text)
+            start, end = 0, len(index.text)
+            index = LineIndex(change.text)
         result.append(TextChange(start, end, change.text))
-        text = text[:start] + change.text + text[end:]
-    return result, text
+    return result, index
 
 
 def register(server: AgentServer) -> None:
-    mirror: dict[str, str] = {}
+    mirror: dict[str, LineIndex] = {}
 
     def listeners_for(uri: str) -> tuple[str | None, list]:
         return relative_path(server, uri), server.state.document_listeners
 
     @server.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(params: types.DidOpenTextDocumentParams) -> None:
-        mirror[params.text_document.uri] = params.text_document.text
+        mirror[params.text_document.uri] = LineIndex(params.text_document.text)
         path, listeners = listeners_for(params.text_document.uri)
         if path is not None:
             for listener in listeners:
@@ -68,15 +69,19 @@ def register(server: AgentServer) -> None:
         uri = params.text_document.uri
         old = mirror.get(uri)
         if old is None:
-            old = server.workspace.get_text_document(uri).source
-        changes, new_text = to_text_changes(
+            old = server.line_indexes.get(server.workspace.get_text_document(uri).source)
+        changes, new = to_text_changes(
             old, list(params.content_changes), server.state.client.encoding
         )
-        mirror[uri] = new_text
+        mirror[uri] = new
+        current = server.workspace.get_text_document(uri).source
+        if current == new.text:  # lets hovers and actions reuse it for pygls' copy
+            new.text = current
+            server.line_indexes.put(new)
         path, listeners = listeners_for(uri)
         if path is not None:
             for listener in listeners:
-                listener.changed(path, changes, new_text)
+                listener.changed(path, changes, new.text)
 
     @server.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(params: types.DidCloseTextDocumentParams) -> None:

@@ -17,7 +17,6 @@ from lsprotocol import types
 from agentls.lsp.actions import range_json
 from agentls.lsp.documents import relative_path
 from agentls.lsp.hover import now_iso, provenance, uri_of
-from agentls.lsp.positions import LineIndex
 from agentls.lsp.runs import start_run
 from agentls.lsp.session import ensure_loaded
 from agentls.lsp.to_lsp import lsp_range
@@ -51,7 +50,7 @@ def _arg(args: tuple[Any, ...]) -> Mapping[str, Any]:
 
 
 def _offsets(server: AgentServer, text: str, rng: types.Range) -> tuple[int, int]:
-    index = LineIndex(text)
+    index = server.line_indexes.get(text)
     encoding = server.state.client.encoding
     start = index.offset(rng.start.line, rng.start.character, encoding)
     end = index.offset(rng.end.line, rng.end.character, encoding)
@@ -143,7 +142,7 @@ async def explain_region(server: AgentServer, raw: Mapping[str, Any]) -> dict[st
     if document is None:
         server.show(f"agentls: open {region.path} to explain its generated code.")
         return {"status": "failed", "message": "document not open"}
-    index = LineIndex(document.source)
+    index = server.line_indexes.get(document.source)
     rng = lsp_range(index, region.start, region.end, server.state.client.encoding)
     return await explain(server, str(agent), uri, rng)
 

@@ -15,7 +15,6 @@ from lsprotocol import types
 from pygls import uris
 
 from agentls.lsp.documents import relative_path
-from agentls.lsp.positions import LineIndex
 from agentls.lsp.session import ensure_loaded
 from agentls.lsp.to_lsp import lsp_range
 
@@ -132,7 +131,7 @@ def hover_at(server: AgentServer, uri: str, position: types.Position) -> types.H
     if document is None:
         return None
     encoding = server.state.client.encoding
-    index = LineIndex(document.source)
+    index = server.line_indexes.get(document.source)
     offset = index.offset(position.line, position.character, encoding)
     found = service.ledger.regions_at(path, offset)
     markdown = server.state.client.markdown_hover

@@ -11,7 +11,6 @@ from lsprotocol import types
 from agentls.lsp.documents import relative_path
 from agentls.lsp.explain import EXPLAIN_REGION_COMMAND
 from agentls.lsp.hover import provenance
-from agentls.lsp.positions import LineIndex
 
 if TYPE_CHECKING:
     from agentls.lsp.server import AgentServer
@@ -28,7 +27,7 @@ def lenses(server: AgentServer, uri: str) -> list[types.CodeLens]:
     document = server.workspace.text_documents.get(uri)
     if not found or document is None:
         return []
-    index = LineIndex(document.source)
+    index = server.line_indexes.get(document.source)
     result: list[types.CodeLens] = []
     for region, record in found:
         line, _ = index.position(region.start)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections import OrderedDict
 from typing import Literal
 
 Encoding = Literal["utf-8", "utf-16", "utf-32"]
@@ -63,6 +64,19 @@ class LineIndex:
             units += _units(ch, encoding)
         return end
 
+    def replaced(self, start: int, end: int, new_text: str) -> LineIndex:
+        """The index of the text after replacing ``[start:end)``, without a full rescan."""
+        text = self.text[:start] + new_text + self.text[end:]
+        first = bisect_right(self._starts, start)  # line starts up to `start` are kept
+        last = bisect_right(self._starts, end)  # starts after `end` move by the delta
+        delta = len(new_text) - (end - start)
+        inserted = [start + i + 1 for i, ch in enumerate(new_text) if ch == "\n"]
+        shifted = [s + delta for s in self._starts[last:]]
+        index = LineIndex.__new__(LineIndex)
+        index.text = text
+        index._starts = self._starts[:first] + inserted + shifted
+        return index
+
     def position(self, offset: int, encoding: Encoding = "utf-16") -> tuple[int, int]:
         offset = min(max(offset, 0), len(self.text))
         line = bisect_right(self._starts, offset) - 1
@@ -74,3 +88,25 @@ def normalise_encoding(name: str | None) -> Encoding:
     if name in ("utf-8", "utf-32"):
         return name  # type: ignore[return-value]
     return "utf-16"
+
+
+class LineIndexCache:
+    """Recently built indexes, found by the identity of their text (documents keep one str
+    until they change), so hovers, lenses and actions on a big file do not rescan it."""
+
+    def __init__(self, size: int = 16) -> None:
+        self._size = size
+        self._items: OrderedDict[int, LineIndex] = OrderedDict()
+
+    def get(self, text: str) -> LineIndex:
+        index = self._items.get(id(text))
+        if index is None or index.text is not text:
+            index = LineIndex(text)
+        self.put(index)
+        return index
+
+    def put(self, index: LineIndex) -> None:
+        self._items[id(index.text)] = index
+        self._items.move_to_end(id(index.text))
+        while len(self._items) > self._size:
+            self._items.popitem(last=False)

@@ -15,6 +15,7 @@ from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.json_rpc import JsonRPCNotification
 
 from agentls import __version__
+from agentls.lsp.positions import LineIndexCache
 from agentls.lsp.state import ServerState
 
 log = logging.getLogger("agentls")
@@ -59,6 +60,7 @@ class AgentServer(LanguageServer):
         self.state = ServerState()
         # Fire-and-forget tasks, kept referenced until they finish.
         self.background: set[asyncio.Future[Any]] = set()
+        self.line_indexes = LineIndexCache()
 
     def show(self, message: str, kind: types.MessageType = types.MessageType.Error) -> None:
         """A message the user sees (and the log keeps). No API key ever reaches one."""
