@@ -5,14 +5,16 @@ none of their contents reach the model."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
+import signal
 import subprocess
 from pathlib import Path
 
 import pytest
 
 from tests.e2e.test_implement import NEW_MAIN, WHOLE_FILE_ANSWER
-from tests.reliability.support import TODO_RANGE, model_prompt, shown
+from tests.reliability.support import TODO_RANGE, model_prompt, server_pid, shown
 from tests.support.fake_model import FakeModel, Turn
 from tests.support.lsp_harness import lsp_session
 
@@ -63,3 +65,35 @@ async def test_hostile_workspace_is_skipped_and_the_run_completes(
     for name, marker in MARKERS.items():
         assert marker not in prompt, name
     assert (tmp_path / "outside" / "secret.py").read_text().startswith("OUTSIDE_MARKER")
+
+
+async def test_a_file_built_to_stall_secret_redaction_does_not_hang_the_run(
+    workspace: Path, env: dict[str, str], fake_model: FakeModel
+) -> None:
+    """60 KB of `a.a.a.…` (one token, a word boundary every two characters) is well under
+    context.max_file_bytes. Secret redaction must stay linear on it: the run completes, and
+    the server exits when asked."""
+    (workspace / "chain.txt").write_text("a." * 30_000 + "\n")
+    fake_model.script([Turn(WHOLE_FILE_ANSWER)])
+    problems: list[str] = []
+    stack = contextlib.AsyncExitStack()
+    session = await stack.enter_async_context(lsp_session(workspace, env))
+    pid = server_pid(session)
+    try:
+        session.editor.open("app/main.py")
+        run = session.run("app/main.py", TODO_RANGE, scope="workspace")
+        try:
+            result = await asyncio.wait_for(run, 20)
+            assert result["status"] == "applied", [m.message for m in shown(session)]
+            assert "a.a.a.a." in model_prompt(fake_model)  # the file itself is fine to send
+        except TimeoutError:
+            problems.append("the run hung while gathering context (secret redaction)")
+    finally:
+        closing = asyncio.ensure_future(stack.aclose())
+        done, _ = await asyncio.wait({closing}, timeout=15)
+        if not done:  # our own server, stuck in a worker thread: never leave it running
+            problems.append("after shutdown and exit the server process kept running")
+            os.kill(pid, signal.SIGKILL)
+        with contextlib.suppress(Exception):
+            await closing
+    assert problems == []
