@@ -84,6 +84,8 @@ async def main_async(args: argparse.Namespace) -> int:
         print(f"bench: {name} took {time.perf_counter() - case_clock:.1f} s", file=sys.stderr)
     seconds = time.perf_counter() - clock
     sections.sort(key=_number)
+    if args.smoke:
+        print("bench: smoke sizes; these numbers say only that each benchmark ran")
     print(render_summary(sections))
     if broken:
         print(f"bench: FAILED to run: {', '.join(broken)}", file=sys.stderr)
