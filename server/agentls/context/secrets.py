@@ -65,7 +65,8 @@ _CONFIG_SUFFIXES = frozenset(
 )
 _CONFIG_NAMES = frozenset({".env", ".npmrc", ".pypirc", ".netrc", "dockerfile"})
 
-# Unambiguous token shapes, replaced whole.
+# Unambiguous token shapes, replaced whole. Every repeatable part is anchored at a token
+# start or bounded, so hostile files (`a.a.a…`, `sk-sk-…`) cost linear time, not minutes.
 _TOKEN_PATTERNS = tuple(
     re.compile(p)
     for p in (
@@ -73,11 +74,11 @@ _TOKEN_PATTERNS = tuple(
         r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----"
         r"[\s\S]*?-----END [A-Z0-9 ]*PRIVATE KEY( BLOCK)?-----",
         # OpenAI sk-…, sk-proj-…, Anthropic sk-ant-…: long, with at least one digit.
-        r"\bsk-(?=[A-Za-z0-9_-]*\d)[A-Za-z0-9_-]{20,}",
+        r"(?<![A-Za-z0-9_-])sk-(?=[A-Za-z0-9_-]{0,256}?\d)[A-Za-z0-9_-]{20,}",
         r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b",
         r"\bgh[pousr]_[A-Za-z0-9]{30,}\b",
         r"\bgithub_pat_[A-Za-z0-9_]{30,}\b",
-        r"\bxox[baprs]-[A-Za-z0-9-]{10,}",
+        r"(?<![A-Za-z0-9-])xox[baprs]-[A-Za-z0-9-]{10,}",
         r"\bAIza[0-9A-Za-z_-]{35}",
         r"\b(?:sk|rk)_live_[0-9A-Za-z]{16,}\b",
         # JWT: header.payload.signature, both JSON parts base64url of "{".
@@ -88,11 +89,11 @@ _TOKEN_PATTERNS = tuple(
 _VALUE_PATTERNS = (
     re.compile(r"(?i)(\baws_secret_access_key\b[\"']?\s*[:=]\s*[\"']?)([A-Za-z0-9/+=]{30,})"),
     # Password in a URL: scheme://user:PASSWORD@host
-    re.compile(r"(\b[a-z][a-z0-9+.-]*://[^:/\s@]+:)([^@\s/]{3,})(?=@)"),
+    re.compile(r"((?<![a-z0-9+.-])[a-z][a-z0-9+.-]{0,31}://[^:/\s@]{1,256}:)([^@\s/]{3,256})(?=@)"),
 )
 _ASSIGNMENT = re.compile(
     r"""(?ix)
-    (\b[\w.-]*(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key
+    ((?<![\w.-])[\w.-]{0,64}?(?:password|passwd|pwd|secret|token|api[_-]?key|access[_-]?key
       |secret[_-]?key|private[_-]?key)
      ["']?\s*[:=]\s*)                  # a key ending in a secret word, and separator
     (["']?)                              # optional quote

@@ -151,6 +151,10 @@ def register(server: AgentServer) -> None:
             server.state.editor_settings = editor_section(incoming)
         reload(server)
 
+    @server.feature(types.EXIT)
+    def on_exit(_: None) -> None:
+        _exit_now(server)
+
     @server.feature(types.SHUTDOWN)
     async def on_shutdown(_: None) -> None:
         if server.state.runs is not None:
@@ -164,6 +168,13 @@ def register(server: AgentServer) -> None:
         flush = getattr(server.state.ledger, "flush", None)
         if flush is not None:
             flush()
+
+
+def _exit_now(server: AgentServer) -> None:
+    """Leave at once: a worker thread still gathering context must not keep the process
+    alive after the editor has gone (the interpreter would wait for it)."""
+    logging.shutdown()
+    os._exit(0 if server.protocol._shutdown else 1)
 
 
 def _watch_files(server: AgentServer) -> None:
