@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,12 +18,6 @@ def hello():
 
 # TODO: add a health function that returns {"status": "ok"}
 '''
-
-
-@pytest.fixture
-def fake_model() -> Iterator[FakeModel]:
-    with FakeModel() as fake:
-        yield fake
 
 
 @pytest.fixture

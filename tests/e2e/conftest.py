@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -20,12 +19,6 @@ app = FastAPI()
 
 # TODO: add a /health endpoint that reports the service status
 '''
-
-
-@pytest.fixture
-def fake_model() -> Iterator[FakeModel]:
-    with FakeModel() as fake:
-        yield fake
 
 
 @pytest.fixture

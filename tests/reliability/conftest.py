@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
-from tests.e2e.conftest import env, fake_model, workspace
+from tests.e2e.conftest import env, workspace
 
-__all__ = ["env", "fake_model", "workspace"]
+# fake_model comes from tests/conftest.py
+__all__ = ["env", "workspace"]
