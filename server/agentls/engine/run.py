@@ -148,9 +148,15 @@ async def _ask(
     return await provider.complete(request, on_delta=_StreamMeter(report, phase))
 
 
-def secret_scrubber(secret_values: Sequence[str]) -> Callable[[str, str | None], str]:
+def secret_scrubber(
+    secret_values: Sequence[str], patterns: bool = True
+) -> Callable[[str, str | None], str]:
+    """Scrub key-like strings (unless the user turned that off) and, always, our own keys."""
+
     def scrub(text: str, path: str | None = None) -> str:
-        return redact(text, secret_values, path=path)[0]
+        if patterns:
+            return redact(text, secret_values, path=path)[0]
+        return redact_values(text, secret_values)[0]
 
     return scrub
 
@@ -183,7 +189,7 @@ async def run_agent(
         secret_values=secret_values,
     )
     edit_format = choose_edit_format(settings.edit_format, request.agent, provider_name, model)
-    scrub = secret_scrubber(secret_values)
+    scrub = secret_scrubber(secret_values, settings.context.redact_secrets)
     messages = build_messages(request, bundle, edit_format, redact=scrub)
     temperature = (
         request.agent.temperature if request.agent.temperature is not None else settings.temperature
