@@ -292,3 +292,24 @@ async def test_settings_from_initialization_options_apply(
         session.editor.type_text("app/main.py", 0, "")
         await session.run("app/main.py", range_of(NEW_MAIN, "def health"))
         assert fake_model.requests[-1].body["model"] == "changed"
+
+
+async def test_an_answer_at_once_client_can_cancel_its_run_by_id(
+    workspace: Path, env: dict[str, str], fake_model: FakeModel
+) -> None:
+    """Helix, eglot and lsp-mode get the run id at once, and agentls.cancel takes it."""
+    fake_model.script([SLOW])
+    async with lsp_session(workspace, env, client_name="helix") as session:
+        session.editor.open("app/main.py")
+        result = await session.run("app/main.py", range_of(MAIN_PY, TODO))
+        assert result["status"] == "started" and result["runId"]
+        await _wait_until(lambda: _streaming_started(fake_model))
+        cancelled = await session.client.workspace_execute_command_async(
+            types.ExecuteCommandParams(
+                command="agentls.cancel", arguments=[{"runId": result["runId"]}]
+            )
+        )
+        assert cancelled == {"cancelled": 1}
+        await _wait_until(lambda: fake_model.aborted_streams >= 1)
+        assert session.editor.applied == []
+        assert session.editor.text("app/main.py") == MAIN_PY

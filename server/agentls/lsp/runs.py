@@ -185,6 +185,7 @@ async def start_run(
     raw_args: Any,
     mode: RunMode = "implement",
     on_outcome: Callable[[RunOutcome], None] | None = None,
+    run_id: str | None = None,
 ) -> dict[str, Any]:
     """Run an agent to completion (or cancellation) and deliver the result to the editor.
 
@@ -221,7 +222,7 @@ async def start_run(
 
         show_once(server, f"agentls: {LOCAL_FALLBACK_NOTICE}", types.MessageType.Info)
     model = os.environ.get("AGENTLS_MODEL") or request.agent.model or choice.model
-    run_id = uuid.uuid4().hex[:12]
+    run_id = run_id or new_run_id()
     handle = RunHandle(run_id, args.uri, request.agent.name, provider=provider)
     progress = RunProgress(server, f"agentls: {request.agent.name}")
     secrets = secret_values_from_env(os.environ, choice.api_key_env)
@@ -358,6 +359,10 @@ def _index(server: AgentServer):  # type: ignore[no-untyped-def]
     return state.index
 
 
+def new_run_id() -> str:
+    return uuid.uuid4().hex[:12]
+
+
 def release_provider(server: AgentServer, provider: Any) -> None:
     """Close a provider that settings replaced, once no run streams through it."""
     state = server.state
@@ -391,9 +396,11 @@ def register(server: AgentServer) -> None:
     async def run_agent_command(*args: Any) -> dict[str, Any] | None:
         if server.state.client.reply_at_once:
             # Such clients time requests out: answer now, deliver by applyEdit later.
-            background.add(task := asyncio.ensure_future(start_run(server, list(args))))
+            run_id = new_run_id()
+            run = start_run(server, list(args), run_id=run_id)
+            background.add(task := asyncio.ensure_future(run))
             task.add_done_callback(background.discard)
-            return {"status": "started"}
+            return {"status": "started", "runId": run_id}  # for agentls.cancel {runId}
         return await start_run(server, list(args))
 
     @server.command(CANCEL_COMMAND)
