@@ -13,7 +13,7 @@ from agentls.llm.errors import LLMError, RateLimited, ServiceUnavailable, Stream
 from agentls.llm.http_errors import DEFAULT_UNREACHABLE_HINT, Service
 from agentls.llm.retry import RetryPolicy, Sleep, retry_stream
 from agentls.llm.sse import ServerSentEvent
-from agentls.llm.streaming import event_json, make_client, stream_answer
+from agentls.llm.streaming import DecoderState, event_json, make_client, stream_answer
 
 DEFAULT_BASE_URL = "https://api.anthropic.com"
 API_VERSION = "2023-06-01"
@@ -23,18 +23,8 @@ DEFAULT_MAX_TOKENS = 8192
 _FINISH_REASONS = {"end_turn": "stop", "stop_sequence": "stop", "max_tokens": "length"}
 
 
-class AnthropicStreamDecoder:
+class AnthropicStreamDecoder(DecoderState):
     """Reads message_start … content_block_delta … message_delta, message_stop."""
-
-    def __init__(self) -> None:
-        self.finished = False
-        self.finish_reason: str | None = None
-        self.model: str | None = None
-        self.usage = Usage()
-
-    @property
-    def complete(self) -> bool:
-        return self.finished or self.finish_reason is not None
 
     def feed(self, event: ServerSentEvent) -> str:
         data = event_json(event)

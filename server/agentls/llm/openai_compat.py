@@ -16,24 +16,13 @@ from agentls.llm.errors import BadRequest, ServiceUnavailable, StreamInterrupted
 from agentls.llm.http_errors import DEFAULT_UNREACHABLE_HINT, Service, provider_message
 from agentls.llm.retry import RetryPolicy, Sleep, retry_stream
 from agentls.llm.sse import ServerSentEvent
-from agentls.llm.streaming import event_json, make_client, stream_answer
+from agentls.llm.streaming import DecoderState, event_json, make_client, stream_answer
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 
 
-class OpenAIStreamDecoder:
+class OpenAIStreamDecoder(DecoderState):
     """Reads ``chat.completion.chunk`` events up to ``data: [DONE]``."""
-
-    def __init__(self) -> None:
-        self.finished = False
-        self.finish_reason: str | None = None
-        self.model: str | None = None
-        self.usage = Usage()
-
-    @property
-    def complete(self) -> bool:
-        # Some servers end without [DONE]; a finish reason is then enough.
-        return self.finished or self.finish_reason is not None
 
     def feed(self, event: ServerSentEvent) -> str:
         if event.is_done:

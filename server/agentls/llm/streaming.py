@@ -44,6 +44,21 @@ class StreamDecoder(Protocol):
         ...
 
 
+class DecoderState:
+    """What every decoder tracks; subclasses add `feed`."""
+
+    def __init__(self) -> None:
+        self.finished = False
+        self.finish_reason: str | None = None
+        self.model: str | None = None
+        self.usage = Usage()
+
+    @property
+    def complete(self) -> bool:
+        # Some servers end without their end marker; a finish reason is then enough.
+        return self.finished or self.finish_reason is not None
+
+
 def timeouts(http: HttpSettings) -> httpx.Timeout:
     return httpx.Timeout(
         connect=http.connect_timeout,
