@@ -57,3 +57,5 @@ class RunProgress:
             return
         self._ended = True
         self._server.work_done_progress.end(self._token, types.WorkDoneProgressEnd(message=message))
+        # pygls keeps every token's cancel future (and our callback on it) forever.
+        self._server.work_done_progress.tokens.pop(self._token, None)
