@@ -32,7 +32,7 @@ async def test_a_fault_in_a_background_run_is_shown_once(
     async with lsp_session(workspace, env, capabilities="neovim", client_name="helix") as session:
         session.editor.open("app/main.py")
         result = await session.run("app/main.py", TODO_RANGE)
-        assert result == {"status": "started"}
+        assert result["status"] == "started" and result["runId"]
         await wait_until(lambda: shown(session))
         assert await still_serving(session)
         messages = [m.message for m in shown(session)]
