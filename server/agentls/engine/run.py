@@ -32,9 +32,8 @@ _REPORT_INTERVAL = 0.1
 class _StreamMeter:
     """Counts streamed fragments and reports progress without flooding the client."""
 
-    def __init__(self, report: ProgressCallback, phase: str) -> None:
+    def __init__(self, report: ProgressCallback) -> None:
         self._report = report
-        self._phase = phase
         self.tokens = 0
         self._last = 0.0
 
@@ -141,11 +140,9 @@ def _errors(changes: ChangeSet) -> list[Problem]:
     return [p for p in changes.problems if p.severity == "error"]
 
 
-async def _ask(
-    provider: Provider, request: ChatRequest, report: ProgressCallback, phase: str
-) -> Answer:
+async def _ask(provider: Provider, request: ChatRequest, report: ProgressCallback) -> Answer:
     report(Progress("waiting", f"Waiting for {request.model}"))
-    return await provider.complete(request, on_delta=_StreamMeter(report, phase))
+    return await provider.complete(request, on_delta=_StreamMeter(report))
 
 
 def secret_scrubber(
@@ -195,7 +192,7 @@ async def run_agent(
         request.agent.temperature if request.agent.temperature is not None else settings.temperature
     )
     chat = ChatRequest(model, messages, temperature, settings.max_tokens)
-    answer = _scrubbed(await _ask(provider, chat, report, "streaming"), secret_values)
+    answer = _scrubbed(await _ask(provider, chat, report), secret_values)
     input_tokens, output_tokens = answer.usage.input_tokens, answer.usage.output_tokens
 
     if request.mode == "explain":
@@ -215,7 +212,7 @@ async def run_agent(
                 temperature,
                 settings.max_tokens,
             )
-            second = _scrubbed(await _ask(provider, repair, report, "streaming"), secret_values)
+            second = _scrubbed(await _ask(provider, repair, report), secret_values)
             changes = answer_to_changes(second.text, request, started_ns)
             if not changes.explanation:
                 first_explanation = parse_answer(answer.text).explanation

@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
+from agentls.lsp.runs import RUN_COMMAND
 from agentls.lsp.session import ensure_loaded
 
 if TYPE_CHECKING:
     from agentls.lsp.server import AgentServer
 
-RUN_COMMAND = "agentls.runAgent"
 SELECTION_KIND = "refactor.rewrite.agentls"
 WORKSPACE_KIND = "source.agentls"
 EXPLAIN_KIND = "refactor.explain.agentls"

@@ -110,7 +110,7 @@ async def deliver(
         if to_send:
             annotation = types.ChangeAnnotation(
                 label=f"agentls: {agent}",
-                description=_short(outcome.explanation) or f"Change by {agent} ({outcome.model})",
+                description=shorten(outcome.explanation) or f"Change by {agent} ({outcome.model})",
                 needs_confirmation=confirm,
             )
             edit = workspace_edit(root, to_send, client, annotation)
@@ -147,6 +147,7 @@ def _remove(paths: list[Path]) -> None:
             log.warning("could not remove %s after a failed apply", path)
 
 
-def _short(text: str, limit: int = 200) -> str:
+def shorten(text: str, limit: int = 200) -> str:
+    """One line, at most `limit` characters."""
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"

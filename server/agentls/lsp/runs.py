@@ -195,7 +195,7 @@ async def start_run(
     from agentls.engine.run import run_agent
     from agentls.llm.errors import LLMError
     from agentls.llm.factory import WORKSPACE_ENDPOINT_NOTICE, keyless_env, resolve_provider
-    from agentls.lsp.delivery import DeliveryRefused, deliver
+    from agentls.lsp.delivery import DeliveryRefused, deliver, shorten
 
     ensure_loaded(server)
     state = server.state
@@ -293,7 +293,8 @@ async def start_run(
         if outcome.changes.is_empty:
             progress.end("No changes")
             server.show(
-                f"agentls: {agent} answered without any code change. {_short(outcome.explanation)}",
+                f"agentls: {agent} answered without any code change. "
+                f"{shorten(outcome.explanation, 300)}",
                 types.MessageType.Warning,
             )
             return {"runId": run_id, "status": "empty", "explanation": outcome.explanation}
@@ -342,11 +343,6 @@ async def start_run(
     finally:
         runs.runs.pop(run_id, None)
         release_provider(server, provider)
-
-
-def _short(text: str, limit: int = 300) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _index(server: AgentServer):  # type: ignore[no-untyped-def]
