@@ -7,7 +7,7 @@ none); `build.py` confines and resolves it. Texts are LF-normalised.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from agentls.edits.model import Problem
 
@@ -19,6 +19,8 @@ class WholeFile:
     path: str | None
     content: str
     language: str = ""  # the fence's language word, lower case ("python", "bash")
+    # The prose line just before the block ("This replaces the TODO:"); not part of its value.
+    lead: str = field(default="", compare=False)
 
 
 @dataclass(frozen=True, slots=True)

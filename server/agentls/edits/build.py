@@ -7,12 +7,13 @@ applied adds a Problem and changes nothing; the other blocks still apply.
 
 from __future__ import annotations
 
+import difflib
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from agentls.edits.blocks import DiffHunks, ParsedAnswer, SearchReplace, WholeFile
+from agentls.edits.blocks import Block, DiffHunks, ParsedAnswer, SearchReplace, WholeFile
 from agentls.edits.diff import apply_edits, minimal_edits
 from agentls.edits.line_ends import edits_keeping_line_ends
 from agentls.edits.match import Located, locate, locate_hunk
@@ -35,10 +36,19 @@ _SHELL_LANGUAGES = frozenset(
 _SHELL_SUFFIXES = (".sh", ".bash", ".zsh", ".fish", ".ps1", ".cmd", ".bat")
 # A whole-file block this much shorter than a file this long is taken as a fragment.
 _FRAGMENT_MIN_LINES = 30
-# A block holding this share of the distinct lines around the selection is the whole file.
-_WHOLE_SHARE = 0.6
-_WHOLE_MIN_WORDS = 3
+# A pathless block repeating this share of the code lines on each side of the selection
+# is the whole file; a block labelled with the target file repeating less than
+# _SNIPPET_SHARE of them is only the selection's new text.
+_WHOLE_SHARE = 0.8
+_SNIPPET_SHARE = 0.5
+_CODE_CHAR = re.compile(r"\w")
 _WORD = re.compile(r"\w+")
+_WORD_SHARE = 0.6
+_MIN_WORDS = 3
+# Words in the prose before a pathless block that say where it goes.
+_SELECTION_WORDS = re.compile(
+    r"\b(selection|selected|todo|stub|cursor|replac\w*|in place of|instead of)\b", re.IGNORECASE
+)
 
 
 @dataclass(slots=True)
@@ -126,7 +136,12 @@ class _Builder:
             return False
         start, end = (lf_offset(self.files[path], offset) for offset in self.selection)
         start, end = instruction_span(st.text, min(start, end), max(start, end))
-        return _covers_surroundings(content, st.text, start, end) is False
+        share = _surroundings_share(content, st.text, start, end)
+        if share is None or share >= _SNIPPET_SHARE:
+            return False
+        # The label claims the file: a block sharing most words around the selection is
+        # still the whole file (a rewrite of the lines around it, named in the explanation).
+        return _shares_words(content, st.text, start, end) is False
 
     def fragment(self, block: WholeFile, path: str, st: _File) -> None:
         """A short block labelled with a long file: the selection's new text, or refused."""
@@ -216,10 +231,84 @@ class _Builder:
         original = self.files[path]
         start, end = (lf_offset(original, offset) for offset in self.selection)
         start, end = instruction_span(st.text, min(start, end), max(start, end))
-        if may_be_whole and _covers_surroundings(block.content, st.text, start, end):
+        share = _surroundings_share(block.content, st.text, start, end)
+        if may_be_whole and share is not None and share >= _WHOLE_SHARE:
+            dropped = lines_dropped_outside(st.text, block.content, start, end)
+            if dropped:
+                self.problems.append(
+                    Problem(
+                        "the code block without a file path repeats the file but drops or "
+                        "changes lines outside the selection, so it was not applied; send only "
+                        "the code that replaces the selection, or name the file and send its "
+                        "complete content",
+                        path=path,
+                        hints=tuple(dropped[:3]),
+                    )
+                )
+                return
             self.whole_file(WholeFile(path, block.content, block.language), path)
             return
-        st.replace(start, end, fit_to_selection(st.text, start, end, block.content))
+        content = trim_overlap(st.text, start, end, block.content)
+        repeated = repeated_definitions(st.text, start, end, content)
+        if repeated:
+            self.problems.append(
+                Problem(
+                    "the code block without a file path repeats definitions that already "
+                    "exist outside the selection, so pasting it there would duplicate them; "
+                    "send only the code that replaces the selection, or name the file and "
+                    "send its complete content",
+                    path=path,
+                    hints=tuple(repeated[:3]),
+                )
+            )
+            return
+        st.replace(start, end, fit_to_selection(st.text, start, end, content))
+
+    def pathless_block(self, block: WholeFile, others: Sequence[Block]) -> None:
+        """The answer's one pathless block: the selection's new text, unless other blocks
+        also change the selection's file and the answer does not say where it goes."""
+        claimed = {normalize_relative(b.path) for b in others if b.path is not None}
+        if self.target_path in claimed and not _SELECTION_WORDS.search(block.lead):
+            self.problems.append(
+                Problem(
+                    "a code block without a file path was not applied: other blocks also "
+                    "change this file, so where it belongs is unclear; name its file, or say "
+                    "that it replaces the selection",
+                    path=self.target_path,
+                    hints=(_first_code_line(block.content),),
+                )
+            )
+            return
+        self.selection_block(block)
+
+    def note_outside_changes(self) -> str:
+        """In selection scope, name the lines outside the selection that the answer
+        changed or removed through an explicit claim (a labelled block or SEARCH text)."""
+        path = self.target_path
+        if self.scope != "selection" or path is None or self.selection is None:
+            return ""
+        st = self.states.get(path)
+        if st is None or st.original is None:
+            return ""
+        original = to_lf(st.original)
+        start, end = (lf_offset(st.original, offset) for offset in self.selection)
+        start, end = instruction_span(original, min(start, end), max(start, end))
+        dropped = lines_dropped_outside(original, st.text, start, end)
+        if not dropped:
+            return ""
+        self.problems.append(
+            Problem(
+                f"the answer also changed {len(dropped)} line(s) outside the selection",
+                path=path,
+                hints=tuple(dropped[:5]),
+                severity="warning",
+            )
+        )
+        shown = "; ".join(dropped[:5]) + (" …" if len(dropped) > 5 else "")
+        return (
+            "Note (agentls): this change also rewrote or removed lines outside the selection "
+            f"in `{path}`: {shown}"
+        )
 
 
 def build_changeset(
@@ -245,9 +334,9 @@ def build_changeset(
         if isinstance(b, WholeFile) and b.path is None and not _illustration(b, target_path)
     ]
     others = [b for b in parsed.blocks if not (isinstance(b, WholeFile) and b.path is None)]
-    if not others and len(pathless) == 1:
-        builder.selection_block(pathless[0])
-    elif not others and len(pathless) > 1:
+    if len(pathless) == 1:
+        builder.pathless_block(pathless[0], others)
+    elif len(pathless) > 1:
         builder.problems.append(
             Problem(
                 f"the answer has {len(pathless)} code blocks without a file path; "
@@ -264,9 +353,11 @@ def build_changeset(
             builder.search_replace(block, path)
         else:
             builder.diff(block, path)
+    note = builder.note_outside_changes()
+    explanation = "\n\n".join(part for part in (parsed.explanation, note) if part)
     return ChangeSet(
         files=tuple(_changes(builder.states)),
-        explanation=parsed.explanation,
+        explanation=explanation,
         problems=tuple(builder.problems),
     )
 
@@ -299,16 +390,99 @@ def _missing(path: str) -> Problem:
     )
 
 
-def _covers_surroundings(content: str, text: str, start: int, end: int) -> bool | None:
-    """Does ``content`` repeat what lies around the selection (so it is the whole file)?
+def _code_lines(text: str) -> set[str]:
+    """Distinct stripped lines that carry code: 3+ characters, some of them word characters."""
+    return {s for line in text.split("\n") if len(s := line.strip()) >= 3 and _CODE_CHAR.search(s)}
 
-    Judged by the distinct words outside the selection that ``content`` also
-    has; None when there are too few such words to tell.
+
+def _surroundings_share(content: str, text: str, start: int, end: int) -> float | None:
+    """How much of the code around the selection ``content`` repeats, line for line.
+
+    The smaller share of the two sides that have code lines; None when neither has any.
+    Sharing words is not enough: a line counts only when repeated whole (stripped).
     """
+    block = {line.strip() for line in content.split("\n")}
+    shares = [
+        len(lines & block) / len(lines)
+        for lines in (_code_lines(text[:start]), _code_lines(text[end:]))
+        if lines
+    ]
+    return min(shares) if shares else None
+
+
+def lines_dropped_outside(old: str, new: str, start: int, end: int) -> list[str]:
+    """Non-blank lines of ``old`` outside the lines of ``old[start:end]`` that ``new``
+    removes or rewrites, as "line N: text" (1-based)."""
+    old_lines, new_lines = old.split("\n"), new.split("\n")
+    first = old.count("\n", 0, start)
+    last = old.count("\n", 0, max(start, end - 1))
+    matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
+    dropped = []
+    for tag, i1, i2, _, _ in matcher.get_opcodes():
+        if tag in ("delete", "replace"):
+            dropped.extend(
+                f"line {i + 1}: {old_lines[i].strip()}"
+                for i in range(i1, i2)
+                if (i < first or i > last) and old_lines[i].strip()
+            )
+    return dropped
+
+
+def _shares_words(content: str, text: str, start: int, end: int) -> bool | None:
+    """Does ``content`` have most of the distinct words around the selection?"""
     around = set(_WORD.findall(text[:start] + text[end:]))
-    if len(around) < _WHOLE_MIN_WORDS:
+    if len(around) < _MIN_WORDS:
         return None
-    return len(around & set(_WORD.findall(content))) >= _WHOLE_SHARE * len(around)
+    return len(around & set(_WORD.findall(content))) >= _WORD_SHARE * len(around)
+
+
+_DEFINITION = re.compile(
+    r"^(?:export\s+)?(?:async\s+)?(?:def|class|function|const|let|var|interface|type|struct|"
+    r"func|fn|public|private|protected)\b"
+)
+
+
+def trim_overlap(text: str, start: int, end: int, content: str) -> str:
+    """``content`` without leading lines that repeat the lines just before the selection
+    (an echoed function header) and trailing lines that repeat those just after it."""
+    before = [line.strip() for line in text[:start].split("\n")[:-1] if line.strip()]
+    after = [line.strip() for line in text[end:].split("\n") if line.strip()]
+    lines = content.split("\n")
+    code = [k for k, line in enumerate(lines) if line.strip()]
+    stripped = [lines[k].strip() for k in code]
+    head = max(
+        (n for n in range(1, min(len(before), len(stripped)) + 1) if before[-n:] == stripped[:n]),
+        default=0,
+    )
+    tail = max(
+        (
+            n
+            for n in range(1, min(len(after), len(stripped) - head) + 1)
+            if after[:n] == stripped[len(stripped) - n :]
+        ),
+        default=0,
+    )
+    if not head and not tail:
+        return content
+    keep_from = code[head] if head < len(code) else len(lines)
+    keep_to = code[len(code) - tail] if tail else len(lines)
+    kept = lines[keep_from:keep_to]
+    return "\n".join(kept) + ("\n" if content.endswith("\n") and kept[-1:] != [""] else "")
+
+
+def repeated_definitions(text: str, start: int, end: int, content: str) -> list[str]:
+    """Definition lines (def, class, function, const ...) of ``content`` that the file
+    already has outside the selection."""
+    outside = {line.strip() for line in (text[:start] + text[end:]).split("\n")}
+    return [
+        line.strip()
+        for line in content.split("\n")
+        if _DEFINITION.match(line.strip()) and line.strip() in outside
+    ]
+
+
+def _first_code_line(content: str) -> str:
+    return next((line.strip() for line in content.split("\n") if line.strip()), "")
 
 
 def _looks_like_fragment(content: str, old: str) -> bool:

@@ -60,6 +60,16 @@ class _Reader:
                 return path
         return None
 
+    def lead_in(self) -> str:
+        """The last non-blank prose line since the previous block, left in the prose."""
+        for k in range(len(self.prose) - 1, self.prose_since_block - 1, -1):
+            line = self.prose[k]
+            if line is None:
+                return ""
+            if line.strip():
+                return line.strip()
+        return ""
+
     def add(self, found: FormatResult) -> None:
         self.result.extend(found)
         for block in found.blocks:
@@ -119,7 +129,8 @@ def _read_fenced(reader: _Reader, start: int) -> int:
             )
         )
     elif path is None and not _unwrap(reader, lang, content):
-        reader.add(FormatResult(blocks=[WholeFile(None, join_lines(content), lang)]))
+        lead = reader.lead_in()
+        reader.add(FormatResult(blocks=[WholeFile(None, join_lines(content), lang, lead)]))
     elif path is not None:
         reader.add(FormatResult(blocks=[WholeFile(path, join_lines(content), lang)]))
     return fence.end + 1

@@ -341,7 +341,14 @@ def test_labelled_snippet_for_target_replaces_selection_in_selection_scope() -> 
 def test_labelled_whole_target_file_in_selection_scope_is_the_whole_file() -> None:
     selection = _span(SEL_SRC, "        # TODO: return twice x\n")
     whole = "class A:\n    def m(self, x):\n        return 2 * x\n"
-    check(SEL_SRC, f"{TARGET}\n```python\n{whole}```", whole, selection=selection)
+    changes = run({TARGET: SEL_SRC}, f"{TARGET}\n```python\n{whole}```", selection=selection)
+    assert changes.files[0].new_text == whole
+    # It rewrote `def m(self):` and removed `pass`, outside the selection: said out loud.
+    assert [p.severity for p in changes.problems] == ["warning"]
+    assert changes.problems[0].hints == ("line 2: def m(self):", "line 4: pass")
+    assert "outside the selection in `app/x.py`: line 2: def m(self); line 4: pass" in (
+        changes.explanation.replace("):", ")")
+    )
 
 
 def test_labelled_short_file_in_workspace_scope_is_the_whole_file() -> None:
