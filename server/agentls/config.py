@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 ProviderName = Literal["openai", "anthropic", "ollama", "local"]
 EditFormat = Literal["auto", "whole", "search-replace", "udiff"]
+PromptProfileSetting = Literal["auto", "full", "lean"]
 
 
 class _Section(BaseModel):
@@ -65,6 +66,11 @@ class Settings(_Section):
     temperature: float | None = Field(None, ge=0, le=2)
     max_tokens: int | None = Field(None, gt=0, description="Answer token limit.")
     edit_format: EditFormat = "auto"
+    prompt: PromptProfileSetting = Field(
+        "auto",
+        description="full: the agent prompt with format rules and an example; "
+        "lean: short rules, selection-only answers (small models); auto: by model size.",
+    )
     confirm_edits: bool = Field(False, description="Ask the editor to confirm each edit.")
     log_level: Literal["error", "warning", "info", "debug"] = "info"
     http: HttpSettings = HttpSettings()

@@ -45,6 +45,7 @@ _ENV_SHORT_NAMES = {
     "AGENTLS_TEMPERATURE": "temperature",
     "AGENTLS_LOG_LEVEL": "log_level",
     "AGENTLS_EDIT_FORMAT": "edit_format",
+    "AGENTLS_PROMPT": "prompt",
 }
 _ENV_PREFIX = "AGENTLS_"
 

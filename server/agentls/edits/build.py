@@ -417,7 +417,7 @@ def lines_dropped_outside(old: str, new: str, start: int, end: int) -> list[str]
     first = old.count("\n", 0, start)
     last = old.count("\n", 0, max(start, end - 1))
     matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
-    dropped = []
+    dropped: list[str] = []
     for tag, i1, i2, _, _ in matcher.get_opcodes():
         if tag in ("delete", "replace"):
             dropped.extend(

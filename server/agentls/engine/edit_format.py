@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from agentls.agents.model import AgentSpec
+from agentls.engine.lean_prompt import PromptProfile
 
 
 def _looks_small(model: str) -> bool:
@@ -24,3 +25,16 @@ def choose_edit_format(setting: str, agent: AgentSpec, provider: str, model: str
     if provider == "local" or (provider == "ollama" and _looks_small(model)) or _looks_small(model):
         return "whole"
     return "search-replace"
+
+
+def is_small_model(provider: str, model: str) -> bool:
+    """The embedded model, or a model whose name says about 3B parameters or fewer."""
+    return provider == "local" or _looks_small(model)
+
+
+def choose_prompt_profile(setting: str, provider: str, model: str) -> PromptProfile:
+    """`auto` gives small models the lean prompt: on the quality bench it is what lets
+    them beat the naive flow (docs/quality.md)."""
+    if setting in ("full", "lean"):
+        return "lean" if setting == "lean" else "full"
+    return "lean" if is_small_model(provider, model) else "full"

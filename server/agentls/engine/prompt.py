@@ -8,12 +8,15 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from agentls.context.gather import ContextBundle
+from agentls.engine.lean_prompt import PromptProfile, lean_messages
 from agentls.engine.model import RunRequest
+from agentls.engine.prompt_parts import (
+    SELECTION_END,
+    SELECTION_START,
+    file_block,
+    marked_document,
+)
 from agentls.llm.base import ChatMessage
-
-SELECTION_START = "<<<agentls:selection>>>"
-SELECTION_END = "<<<agentls:end-selection>>>"
-CURSOR = "<<<agentls:cursor>>>"
 
 _FORMAT_RULES = {
     "whole": (
@@ -84,27 +87,6 @@ _DATA_NOT_INSTRUCTIONS = (
 )
 
 
-def _fence_for(text: str) -> str:
-    longest = 2
-    run = 0
-    for ch in text:
-        run = run + 1 if ch == "`" else 0
-        longest = max(longest, run)
-    return "`" * (longest + 1)
-
-
-def _file_block(path: str, text: str) -> str:
-    fence = _fence_for(text)
-    return f"File: {path}\n{fence}\n{text}\n{fence}"
-
-
-def marked_document(text: str, selection: tuple[int, int]) -> str:
-    start, end = selection
-    if start == end:
-        return text[:start] + CURSOR + text[start:]
-    return text[:start] + SELECTION_START + text[start:end] + SELECTION_END + text[end:]
-
-
 def request_text(request: RunRequest) -> str:
     """What the run answers: the selected text, else the line under the cursor, plus typed text."""
     parts: list[str] = []
@@ -147,7 +129,7 @@ def user_prompt(request: RunRequest, context: ContextBundle, redact: Scrub = _ke
     for item in context.files:
         if doc is not None and item.path == doc.path:
             continue
-        sections.append(_file_block(item.path, item.text))
+        sections.append(file_block(item.path, item.text))
     if doc is not None:
         marked = marked_document(doc.text, request.selection)
         marker_note = (
@@ -156,7 +138,7 @@ def user_prompt(request: RunRequest, context: ContextBundle, redact: Scrub = _ke
             else "The cursor is at the cursor marker."
         )
         sections.append(f"Current file ({marker_note} Do not copy the markers.)\n")
-        sections[-1] += _file_block(doc.path, redact(marked, doc.path))
+        sections[-1] += file_block(doc.path, redact(marked, doc.path))
     scope_note = (
         "You may change any files in the project and create new ones."
         if request.scope == "workspace"
@@ -174,8 +156,15 @@ def build_messages(
     context: ContextBundle,
     edit_format: str,
     redact: Scrub = _keep,
+    profile: PromptProfile = "full",
 ) -> tuple[ChatMessage, ...]:
-    """The messages for one run. `redact(text, path)` scrubs secrets from what the user wrote."""
+    """The messages for one run. `redact(text, path)` scrubs secrets from what the user wrote.
+
+    The ``lean`` profile serves small models (see `engine/edit_format.py`): short rules at
+    the end, only the files the code uses, and no worked example to copy.
+    """
+    if profile == "lean" and request.mode == "implement":
+        return lean_messages(request, context, redact, request_text(request))
     messages = [ChatMessage("system", system_prompt(request, edit_format))]
     if request.mode == "implement":
         # Small models follow an example far better than a description.

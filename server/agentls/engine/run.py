@@ -19,7 +19,7 @@ from agentls.context.index import WorkspaceIndex
 from agentls.context.secrets import redact, redact_values
 from agentls.edits import build_changeset, check_syntax, parse_answer, repair_feedback
 from agentls.edits.model import ChangeSet, Problem
-from agentls.engine.edit_format import choose_edit_format
+from agentls.engine.edit_format import choose_edit_format, choose_prompt_profile
 from agentls.engine.model import Progress, ProgressCallback, RunOutcome, RunRequest
 from agentls.engine.prompt import build_messages, request_text
 from agentls.llm.base import Answer, ChatMessage, ChatRequest, Provider
@@ -187,7 +187,8 @@ async def run_agent(
     )
     edit_format = choose_edit_format(settings.edit_format, request.agent, provider_name, model)
     scrub = secret_scrubber(secret_values, settings.context.redact_secrets)
-    messages = build_messages(request, bundle, edit_format, redact=scrub)
+    profile = choose_prompt_profile(settings.prompt, provider_name, model)
+    messages = build_messages(request, bundle, edit_format, redact=scrub, profile=profile)
     temperature = (
         request.agent.temperature if request.agent.temperature is not None else settings.temperature
     )
