@@ -1,0 +1,62 @@
+"""`agentls run --apply` with the answers a real small model gave (issue #11):
+a word-sharing block for a TODO below another function, and a pathless block beside a
+new module. Plus the lean prompt a small model is sent."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from agentls.cli_run import RunOptions, run
+from tests.cli.conftest import MAIN_PY
+from tests.support.fake_model import FakeModel, Turn
+
+TODO = '# TODO: add a health function that returns {"status": "ok"}\n'
+HEALTH = 'def health():\n    return {"status": "ok"}\n'
+
+
+async def _run(env: dict[str, str], workspace: Path, **flags: object) -> tuple[int, str]:
+    out, err = io.StringIO(), io.StringIO()
+    options = RunOptions(workspace=workspace, file="app/main.py:8", apply=True, **flags)  # type: ignore[arg-type]
+    code = await run(options, env=env, out=out, err=err)
+    return code, out.getvalue() + err.getvalue()
+
+
+async def test_a_block_sharing_the_words_around_the_todo_keeps_the_function_above(
+    env: dict[str, str], workspace: Path, fake_model: FakeModel
+) -> None:
+    # Shares def/return/"status" with hello() above, but none of its lines.
+    fake_model.script([Turn(f"```python\n{HEALTH}```\nReturns the status.")])
+    code, output = await _run(env, workspace)
+    assert code == 0, output
+    assert (workspace / "app" / "main.py").read_text() == MAIN_PY.replace(TODO, HEALTH)
+
+
+async def test_a_pathless_block_beside_a_new_module_is_applied_too(
+    env: dict[str, str], workspace: Path, fake_model: FakeModel
+) -> None:
+    answer = (
+        'app/status.py\n```python\ndef status():\n    return {"status": "ok"}\n```\n\n'
+        "And this replaces the TODO:\n```python\nfrom app.status import status\n\n\n"
+        "def health():\n    return status()\n```\n"
+    )
+    fake_model.script([Turn(answer)])
+    code, output = await _run(env, workspace)
+    assert code == 0, output
+    main = (workspace / "app" / "main.py").read_text()
+    assert "def health():\n    return status()\n" in main and "# TODO" not in main
+    assert main.startswith(MAIN_PY.split("# TODO")[0])
+    assert (workspace / "app" / "status.py").read_text().startswith("def status():")
+
+
+async def test_a_small_model_gets_the_lean_prompt(
+    env: dict[str, str], workspace: Path, fake_model: FakeModel
+) -> None:
+    fake_model.script([Turn(f"```python\n{HEALTH}```")])
+    env = {**env, "AGENTLS_MODEL": "qwen2.5-coder-0.5b-instruct"}
+    code, output = await _run(env, workspace)
+    assert code == 0, output
+    messages = fake_model.requests[-1].body["messages"]
+    assert [m["role"] for m in messages] == ["system", "user"]
+    assert "get_item" not in str(messages)
+    assert "replaces the selected lines" in messages[1]["content"]

@@ -1,0 +1,49 @@
+"""Through real LSP: a pathless block never deletes code outside the selection, and a
+pathless block beside a new module is applied, not dropped (issue #11)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.e2e.conftest import MAIN_PY
+from tests.support.fake_model import FakeModel, Turn
+from tests.support.lsp_harness import lsp_session, range_of
+
+TODO = "# TODO: add a /health endpoint that reports the service status"
+ROUTE = '@app.get("/health")\ndef health():\n    return {"status": "ok"}\n'
+
+
+async def test_word_sharing_block_replaces_only_the_selection(
+    workspace: Path, env: dict[str, str], fake_model: FakeModel
+) -> None:
+    # "app", "FastAPI", "def", "return": the words around the TODO, none of its lines.
+    answer = f"```python\n{ROUTE}```\nA FastAPI app route that returns the status."
+    fake_model.script([Turn(answer)])
+    async with lsp_session(workspace, env) as session:
+        session.editor.open("app/main.py")
+        actions = await session.code_actions("app/main.py", range_of(MAIN_PY, TODO))
+        action = next(a for a in actions if a.title == "Implement backend")
+        result = await session.run_action(action)
+        assert result["status"] == "applied", session.errors()
+        assert session.editor.text("app/main.py") == MAIN_PY.replace(TODO + "\n", ROUTE)
+
+
+async def test_pathless_block_beside_a_new_module_lands_in_the_selection(
+    workspace: Path, env: dict[str, str], fake_model: FakeModel
+) -> None:
+    answer = (
+        'app/health.py\n```python\ndef status():\n    return {"status": "ok"}\n```\n\n'
+        'Replace the TODO with:\n```python\n@app.get("/health")\ndef health():\n'
+        "    return status()\n```\n"
+    )
+    fake_model.script([Turn(answer)])
+    async with lsp_session(workspace, env) as session:
+        session.editor.open("app/main.py")
+        actions = await session.code_actions("app/main.py", range_of(MAIN_PY, TODO))
+        action = next(a for a in actions if a.title == "Implement backend")
+        result = await session.run_action(action)
+        assert result["status"] == "applied", session.errors()
+        text = session.editor.text("app/main.py")
+        assert TODO not in text and "    return status()\n" in text
+        assert text.startswith(MAIN_PY.split("# TODO")[0])
+        assert (workspace / "app" / "health.py").read_text().startswith("def status():")
