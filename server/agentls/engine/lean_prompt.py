@@ -48,9 +48,11 @@ def _selection_rules(language: str, has_selection: bool) -> str:
     )
 
 
-def _workspace_rules(path: str, language: str) -> str:
+def _workspace_rules(path: str, language: str, has_selection: bool) -> str:
+    where = "the selected lines" if has_selection else "the line with the cursor marker"
     return (
-        "Carry out the request. For every file you create or change, write its path "
+        f"Carry out the request in {where} of {path}. For every file you create or "
+        "change, write its path "
         "relative to the project root on its own line, then one code block with that "
         "file's complete content. Use the exact paths and names that the request and the "
         f"project use. A code block without a path replaces the marked line in {path}. "
@@ -91,11 +93,14 @@ def lean_messages(
         marked = redact(marked_document(doc.text, request.selection), doc.path)
         sections.append(file_block(doc.path, marked, language))
     if request_text:
-        sections.append(f"Request:\n{request_text}")
+        sections.append(f"Request: {request_text}")
     if request.scope == "selection" and doc is not None:
         sections.append(_selection_rules(language, request.selection[0] != request.selection[1]))
     else:
-        sections.append(_workspace_rules(doc.path if doc else "the open file", language))
+        has_selection = request.selection[0] != request.selection[1]
+        sections.append(
+            _workspace_rules(doc.path if doc else "the open file", language, has_selection)
+        )
     user = redact("\n\n".join(sections), None)
     system = (
         f"{request.agent.prompt.strip()}\n\n"

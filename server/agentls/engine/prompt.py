@@ -75,6 +75,13 @@ _EXAMPLE_ANSWERS = {
     ),
 }
 
+_EXPLANATION_RULE = (
+    "Never write placeholders such as `# ... existing code ...` in a block. Outside the code "
+    "blocks, explain briefly what you did, your assumptions and what the user must do next "
+    "(a migration, an environment variable, a dependency); it is shown when the user hovers "
+    "over the generated code."
+)
+
 _EXPLAIN_RULES = (
     "Explain the selected code to a colleague: what it does, why it is written this way, "
     "and anything surprising or risky. Do not change any code and do not repeat the code. "
@@ -110,7 +117,9 @@ def system_prompt(request: RunRequest, edit_format: str) -> str:
     rules = _EXPLAIN_RULES if request.mode == "explain" else _FORMAT_RULES[edit_format]
     return (
         f"{request.agent.prompt.strip()}\n\n"
-        f"## Answer format (agentls)\n{rules}\n\n{_DATA_NOT_INSTRUCTIONS}"
+        f"## Answer format (agentls)\n{rules}"
+        f"{'' if request.mode == 'explain' else ' ' + _EXPLANATION_RULE}\n\n"
+        f"{_DATA_NOT_INSTRUCTIONS}"
     )
 
 
@@ -164,7 +173,8 @@ def build_messages(
     the end, only the files the code uses, and no worked example to copy.
     """
     if profile == "lean" and request.mode == "implement":
-        return lean_messages(request, context, redact, request_text(request))
+        # The selection (or cursor line) is marked in the file: only typed words are added.
+        return lean_messages(request, context, redact, request.instruction.strip())
     messages = [ChatMessage("system", system_prompt(request, edit_format))]
     if request.mode == "implement":
         # Small models follow an example far better than a description.
