@@ -134,22 +134,29 @@ def save(path: Path, ledger: Ledger, workspace_root: str | Path) -> str | None:
     try:
         payload = json.dumps(to_json(ledger, workspace_root), ensure_ascii=False, indent=1)
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                out.write(payload)
-                out.flush()
-                os.fsync(out.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
-            raise
-        _fsync_dir(path.parent)
+        write_atomically(path, payload)
     except (OSError, TypeError, ValueError) as exc:
         return f"could not save provenance ledger {path}: {exc}"
     ledger.dirty = False
     return None
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Replace ``path`` with ``text`` (UTF-8) all at once: a temp file in the same
+    folder, fsync, ``os.replace``. The file is its owner's only (0600, as ``mkstemp``
+    makes it). Raises OSError; the temp file never outlives a failure."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    _fsync_dir(path.parent)
 
 
 def _fsync_dir(folder: Path) -> None:
