@@ -19,7 +19,7 @@ import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from agentls.edits.model import FileChange
 from agentls.engine.model import DocumentSnapshot, Progress, RunOutcome, RunRequest, Scope
@@ -30,6 +30,9 @@ from agentls.llm.errors import (
     ModelNotFound,
     ProviderConfigError,
 )
+
+if TYPE_CHECKING:
+    from agentls.config import FailurePolicy
 
 EXIT_OK, EXIT_UNUSABLE, EXIT_USAGE, EXIT_CANCELLED = 0, 1, 2, 130
 _CONFIG_ERRORS = (ProviderConfigError, AuthenticationFailed, ModelNotFound, BadRequest)
@@ -130,7 +133,7 @@ async def run(options: RunOptions, *, env: Mapping[str, str], out: TextIO, err: 
         if spinner:
             spinner.stop()
         await provider.aclose()
-    return report.outcome(outcome, root, apply=options.apply)
+    return report.outcome(outcome, root, apply=options.apply, on_failure=settings.checks.on_failure)
 
 
 # -- building the request ------------------------------------------------------------
@@ -254,15 +257,26 @@ class _Reporter:
         print(f"agentls: {message}", file=self.err)
         return code
 
-    def outcome(self, outcome: RunOutcome, root: Path, *, apply: bool) -> int:
+    def outcome(
+        self, outcome: RunOutcome, root: Path, *, apply: bool, on_failure: FailurePolicy = "refuse"
+    ) -> int:
+        from agentls.engine.repair import decide
+
         changes = outcome.changes
         errors = [p for p in changes.problems if p.severity == "error"]
         for problem in changes.problems:
             print(f"agentls: {problem.severity}: {problem.render()}", file=self.err)
         status, code, message = "printed", EXIT_OK, ""
+        # A terminal cannot hold an edit for confirmation: `confirm` refuses here.
+        decision = decide(
+            outcome.check_problems, on_failure, False, outcome.agent, outcome.repair_rounds
+        )
         if errors:
             status, code = "refused", EXIT_UNUSABLE
             message = "the answer could not be applied, so nothing was changed"
+        elif decision.action == "refuse":
+            status, code, message = "refused", EXIT_UNUSABLE, decision.message
+            errors = list(outcome.check_problems)
         elif changes.is_empty:
             status, code = "empty", EXIT_UNUSABLE
             message = "the model answered without a code change"
@@ -280,6 +294,8 @@ class _Reporter:
                 print(outcome.explanation.strip() + "\n", file=self.out)
             for text in diffs.values():
                 self.out.write(text if text.endswith("\n") else text + "\n")
+        if decision.message and not errors:
+            print(f"agentls: warning: {decision.message}", file=self.err)
         if message:
             print(f"agentls: {message}", file=self.err)
         elif status == "applied":
@@ -307,6 +323,14 @@ class _Reporter:
                 {"severity": p.severity, "path": p.path, "message": p.message, "hints": p.hints}
                 for p in changes.problems
             ],
+            "checks": [
+                {"name": c.name, "status": c.status, "summary": c.summary} for c in outcome.checks
+            ],
+            "check_problems": [
+                {"path": p.path, "message": p.message, "hints": p.hints}
+                for p in outcome.check_problems
+            ],
+            "repair_rounds": outcome.repair_rounds,
             "input_tokens": outcome.input_tokens,
             "output_tokens": outcome.output_tokens,
         }

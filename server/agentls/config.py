@@ -58,6 +58,17 @@ class LocalModelSettings(_Section):
     context_size: int = Field(8192, ge=512)
 
 
+FailurePolicy = Literal["refuse", "confirm", "apply"]
+
+
+class ChecksSettings(_Section):
+    on_failure: FailurePolicy = Field(
+        "refuse",
+        description="When checks still fail after the last repair round: refuse (apply "
+        "nothing), confirm (ask the user where the editor can), or apply with a warning.",
+    )
+
+
 class Settings(_Section):
     provider: ProviderName | None = Field(None, description="None: pick from the keys found.")
     model: str | None = None
@@ -72,9 +83,19 @@ class Settings(_Section):
         "lean: short rules, selection-only answers (small models); auto: by model size.",
     )
     confirm_edits: bool = Field(False, description="Ask the editor to confirm each edit.")
+    repair_rounds: int = Field(
+        2, ge=0, le=5, description="Rounds in which failed edits and checks go back to the model."
+    )
+    sensitive_paths: tuple[str, ...] = Field(
+        (), description="Extra gitignore-style globs whose edits always need the user's yes."
+    )
+    allow_sensitive_edits: bool = Field(
+        False, description="Apply sensitive-file edits in editors that cannot ask (user only)."
+    )
     log_level: Literal["error", "warning", "info", "debug"] = "info"
     http: HttpSettings = HttpSettings()
     context: ContextSettings = ContextSettings()
     agents: AgentSettings = AgentSettings()
     provenance: ProvenanceSettings = ProvenanceSettings()
     local: LocalModelSettings = LocalModelSettings()
+    checks: ChecksSettings = ChecksSettings()

@@ -312,6 +312,8 @@ def _validate_leaf(dotted: str, value: Any, *, split_strings: bool) -> Any:
 _USER_ONLY = {
     "api_key_env": "which environment variable is sent as the API key",
     "provenance.state_dir": "where agentls writes outside the workspace",
+    "allow_sensitive_edits": "whether edits to files that run code apply without asking",
+    "sensitive_paths": "which files need your confirmation before an edit",
 }
 
 

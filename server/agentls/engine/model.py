@@ -8,11 +8,12 @@ from pathlib import Path
 from typing import Literal
 
 from agentls.agents.model import AgentSpec
-from agentls.edits.model import ChangeSet
+from agentls.checks.model import CheckResult
+from agentls.edits.model import ChangeSet, Problem
 
 Scope = Literal["selection", "workspace"]
 RunMode = Literal["implement", "explain"]
-Phase = Literal["context", "waiting", "streaming", "applying", "repairing"]
+Phase = Literal["context", "waiting", "streaming", "applying", "checking", "repairing"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,3 +60,9 @@ class RunOutcome:
     output_tokens: int | None = None
     # Versions of the documents the edits were computed against (path -> version).
     base_versions: Mapping[str, int | None] = field(default_factory=dict)
+    # The check stage: each check's verdict on the delivered change, the problems it
+    # introduces that are still there after the last repair round (checks.on_failure
+    # decides what happens to them), and how many repair rounds were used.
+    checks: tuple[CheckResult, ...] = ()
+    check_problems: tuple[Problem, ...] = ()
+    repair_rounds: int = 0

@@ -1,4 +1,5 @@
-"""run_agent(): context -> prompt -> model -> parse -> (one repair round) -> ChangeSet. No LSP.
+"""run_agent(): context -> prompt -> model -> parse -> checks -> (repair rounds) -> ChangeSet.
+No LSP.
 
 Cancelling the task that awaits `run_agent` cancels the model call, which closes
 its HTTP stream; nothing here has side effects on the user's files.
@@ -13,15 +14,18 @@ import uuid
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
+from agentls.checks.model import CheckInput, CheckReport
+from agentls.checks.stage import run_builtin_checks
 from agentls.config import Settings
 from agentls.context.gather import gather_context
 from agentls.context.index import WorkspaceIndex
 from agentls.context.secrets import redact, redact_values
-from agentls.edits import build_changeset, check_syntax, parse_answer, repair_feedback
+from agentls.edits import build_changeset, parse_answer
 from agentls.edits.model import ChangeSet, Problem
 from agentls.engine.edit_format import choose_edit_format, choose_prompt_profile
 from agentls.engine.model import Progress, ProgressCallback, RunOutcome, RunRequest
 from agentls.engine.prompt import build_messages, request_text
+from agentls.engine.repair import repair_message, round_progress
 from agentls.llm.base import Answer, ChatMessage, ChatRequest, Provider
 from agentls.paths import confine
 
@@ -130,14 +134,29 @@ def answer_to_changes(answer_text: str, request: RunRequest, started_ns: int = 0
         target_path=target,
         selection=request.selection if request.document is not None else None,
     )
-    syntax = [p for f in changes.files if (p := check_syntax(f.path, f.new_text)) is not None]
     moved = _changed_on_disk(request, list(allowed.values()), started_ns) if started_ns else []
-    problems = (*refusals, *moved, *changes.problems, *syntax)
+    problems = (*refusals, *moved, *changes.problems)
     return ChangeSet(changes.files, changes.explanation, tuple(problems))
 
 
 def _errors(changes: ChangeSet) -> list[Problem]:
     return [p for p in changes.problems if p.severity == "error"]
+
+
+async def check_changes(request: RunRequest, changes: ChangeSet) -> CheckReport:
+    """The check stage: built-in checks of the change's new texts, off the event loop.
+    Syntax is among them; only problems the change introduces are reported."""
+    if changes.is_empty:
+        return CheckReport()
+
+    def read(rel: str) -> str | None:
+        if confine(request.workspace_root, rel) != rel:
+            return None
+        return _current_texts(request, [rel]).get(rel)
+
+    target = request.document.path if request.document is not None else None
+    check = CheckInput(changes, request.workspace_root, target, request.scope == "selection", read)
+    return await asyncio.to_thread(run_builtin_checks, check)
 
 
 async def _ask(provider: Provider, request: ChatRequest, report: ProgressCallback) -> Answer:
@@ -196,30 +215,37 @@ async def run_agent(
     answer = _scrubbed(await _ask(provider, chat, report), secret_values)
     input_tokens, output_tokens = answer.usage.input_tokens, answer.usage.output_tokens
 
+    checked = CheckReport()
+    rounds_used = 0
     if request.mode == "explain":
         changes = ChangeSet(explanation=answer.text.strip())
     else:
         report(Progress("applying", "Reading the answer"))
         changes = answer_to_changes(answer.text, request, started_ns)
-        if _errors(changes):
-            report(Progress("repairing", "Asking the model to fix its answer"))
-            repair = ChatRequest(
-                model,
-                (
-                    *messages,
-                    ChatMessage("assistant", answer.text),
-                    ChatMessage("user", scrub(repair_feedback(_errors(changes)), None)),
-                ),
-                temperature,
-                settings.max_tokens,
-            )
-            second = _scrubbed(await _ask(provider, repair, report), secret_values)
-            changes = answer_to_changes(second.text, request, started_ns)
+        report(Progress("checking", "Checking the change"))
+        checked = await check_changes(request, changes)
+        first_explanation = changes.explanation
+        conversation = list(messages)
+        last = answer
+        rounds = settings.repair_rounds
+        while rounds_used < rounds and (_errors(changes) or checked.problems):
+            rounds_used += 1
+            remaining = len(_errors(changes)) + len(checked.problems)
+            report(Progress("repairing", round_progress(remaining, rounds_used, rounds)))
+            feedback = repair_message(_errors(changes), checked.problems)
+            conversation += [
+                ChatMessage("assistant", last.text),
+                ChatMessage("user", scrub(feedback, None)),
+            ]
+            repair = ChatRequest(model, tuple(conversation), temperature, settings.max_tokens)
+            last = _scrubbed(await _ask(provider, repair, report), secret_values)
+            input_tokens = _add(input_tokens, last.usage.input_tokens)
+            output_tokens = _add(output_tokens, last.usage.output_tokens)
+            changes = answer_to_changes(last.text, request, started_ns)
             if not changes.explanation:
-                first_explanation = parse_answer(answer.text).explanation
                 changes = ChangeSet(changes.files, first_explanation, changes.problems)
-            input_tokens = _add(input_tokens, second.usage.input_tokens)
-            output_tokens = _add(output_tokens, second.usage.output_tokens)
+            report(Progress("checking", "Checking the change"))
+            checked = await check_changes(request, changes)
 
     base_versions: Mapping[str, int | None] = {
         f.path: (
@@ -239,6 +265,9 @@ async def run_agent(
         input_tokens=input_tokens,
         output_tokens=output_tokens,
         base_versions=base_versions,
+        checks=checked.results,
+        check_problems=checked.problems,
+        repair_rounds=rounds_used,
     )
 
 

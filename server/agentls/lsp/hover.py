@@ -117,6 +117,7 @@ def _after_apply(server: AgentServer, outcome: RunOutcome, changes: ChangeSet) -
         explanation=outcome.explanation,
         input_tokens=outcome.input_tokens,
         output_tokens=outcome.output_tokens,
+        checks=", ".join(r.summary for r in outcome.checks),
     )
     service.applied(record, changes)
 

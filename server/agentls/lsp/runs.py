@@ -192,6 +192,7 @@ async def start_run(
     Returns a small status object, which becomes the executeCommand result.
     """
     from agentls.context.secrets import secret_values_from_env
+    from agentls.engine.repair import decide
     from agentls.engine.run import run_agent
     from agentls.llm.errors import LLMError
     from agentls.llm.factory import WORKSPACE_ENDPOINT_NOTICE, keyless_env, resolve_provider
@@ -290,6 +291,23 @@ async def start_run(
                 f"{details}{more}"
             )
             return {"runId": run_id, "status": "refused", "message": details}
+        checks = [r.summary for r in outcome.checks]
+        decision = decide(
+            outcome.check_problems,
+            settings.checks.on_failure,
+            state.client.change_annotations,
+            agent,
+            outcome.repair_rounds,
+        )
+        if decision.action == "refuse":
+            progress.end("Nothing applied")
+            server.show(f"agentls: {decision.message}")
+            return {
+                "runId": run_id,
+                "status": "refused",
+                "message": decision.message,
+                "checks": checks,
+            }
         if outcome.changes.is_empty:
             progress.end("No changes")
             server.show(
@@ -302,7 +320,13 @@ async def start_run(
         progress.end(f"Applying changes to {len(outcome.changes.files)} file(s)")
         # Delivery stays cancellable: the editor may hold the edit in a preview.
         delivery = asyncio.ensure_future(
-            deliver(server, state.root or Path("."), outcome, agent, settings.confirm_edits)
+            deliver(
+                server,
+                state.root or Path("."),
+                outcome,
+                agent,
+                settings.confirm_edits or decision.action == "confirm",
+            )
         )
         handle.task = delivery
         try:
@@ -334,9 +358,12 @@ async def start_run(
                 log.exception("an after-apply hook failed")
         if on_outcome:
             on_outcome(outcome)
+        if decision.message:
+            server.show(f"agentls: {decision.message}", types.MessageType.Warning)
         return {
             "runId": run_id,
             "status": "applied",
+            "checks": checks,
             "files": [f.path for f in outcome.changes.files],
             "explanation": outcome.explanation,
         }

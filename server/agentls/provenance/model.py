@@ -45,6 +45,7 @@ class RunRecord:
     input_tokens: int | None = None
     output_tokens: int | None = None
     mode: RecordMode = "implement"
+    checks: str = ""  # the check stage's verdicts: "pyflakes clean, node --check clean"
 
 
 @dataclass(frozen=True, slots=True)

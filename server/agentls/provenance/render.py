@@ -67,6 +67,8 @@ def _section(
     if markdown:
         lines += [f"#### {verb} by {record.agent} with `{record.model}`", "", f"*{meta}*", ""]
         lines += [explanation, ""]
+        if record.checks:
+            lines += [f"*checks: {record.checks}*", ""]
         if explainer is not None:
             lines += [
                 f"*Explained by {explainer.agent} with `{explainer.model}`, "
@@ -79,6 +81,8 @@ def _section(
             lines += [f"*{EDITED_NOTE}*", ""]
     else:
         lines += [f"{verb} by {record.agent} with {record.model}", meta, "", explanation, ""]
+        if record.checks:
+            lines += [f"checks: {record.checks}", ""]
         if explainer is not None:
             lines += [
                 f"Explained by {explainer.agent} with {explainer.model}, "

@@ -1,0 +1,93 @@
+"""Misfires in selection scope: the answer is well formed but aimed at the wrong place.
+
+- it leaves the file holding the selection untouched while changing others;
+- it creates a file named like the edited one in another folder (`app/orders.py`
+  beside `orders.py`);
+- it creates a file that repeats most of the edited file.
+
+Each is a Problem whose hint names the file the model should have edited. A selection
+in a prose file (Markdown, text) is an instruction, not a place for code, so leaving
+such a file untouched is no misfire; nor is an answer that only writes tests for the
+selected code ("write tests for this").
+"""
+
+from __future__ import annotations
+
+from pathlib import PurePosixPath
+
+from agentls.edits.model import ChangeSet, Problem
+
+_PROSE_SUFFIXES = (".md", ".markdown", ".txt", ".rst", ".adoc", ".org")
+# A new file holding at least this share of the edited file's distinct code lines is a copy.
+_COPY_SHARE = 0.6
+_COPY_MIN_LINES = 4
+
+
+def _is_test(path: str) -> bool:
+    pure = PurePosixPath(path)
+    stem = pure.name.split(".")[0]
+    return (
+        stem.startswith("test_")
+        or stem.endswith("_test")
+        or ".test." in pure.name
+        or ".spec." in pure.name
+        or any(part in ("tests", "test", "__tests__", "spec") for part in pure.parts[:-1])
+    )
+
+
+def _code_lines(text: str) -> set[str]:
+    return {s for line in text.splitlines() if len(s := line.strip()) > 3}
+
+
+def misfires(changes: ChangeSet, target: str, target_text: str | None) -> list[Problem]:
+    problems: list[Problem] = []
+    touched = {f.path for f in changes.files if f.edits or f.kind == "create"}
+    if not touched:
+        return problems
+    name = PurePosixPath(target).name
+    target_lines = _code_lines(target_text or "")
+    for change in changes.files:
+        if change.kind != "create" or change.path == target:
+            continue
+        if PurePosixPath(change.path).name == name:
+            problems.append(
+                Problem(
+                    f"creates a new `{change.path}`, but the selection is in `{target}`",
+                    path=change.path,
+                    hints=(
+                        f"did you mean `{target}`? Edit that file (the selection) "
+                        "instead of creating another one",
+                    ),
+                )
+            )
+            continue
+        if len(target_lines) >= _COPY_MIN_LINES:
+            shared = len(target_lines & _code_lines(change.new_text)) / len(target_lines)
+            if shared >= _COPY_SHARE:
+                problems.append(
+                    Problem(
+                        f"creates `{change.path}`, which repeats {shared:.0%} of `{target}`",
+                        path=change.path,
+                        hints=(
+                            f"did you mean `{target}`? Change that file where the selection "
+                            "is instead of copying it",
+                        ),
+                    )
+                )
+    if (
+        target not in touched
+        and not target.lower().endswith(_PROSE_SUFFIXES)
+        and not all(_is_test(p) for p in touched)
+    ):
+        others = ", ".join(f"`{p}`" for p in sorted(touched))
+        problems.append(
+            Problem(
+                f"the answer changes {others} but leaves `{target}`, where the selection is, "
+                "untouched",
+                path=target,
+                hints=(
+                    f"did you mean `{target}`? Put the code in place of the selection in that file",
+                ),
+            )
+        )
+    return problems
