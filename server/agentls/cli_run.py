@@ -28,6 +28,7 @@ from agentls.llm.errors import (
     BadRequest,
     LLMError,
     ModelNotFound,
+    PromptTooLarge,
     ProviderConfigError,
 )
 
@@ -35,7 +36,14 @@ if TYPE_CHECKING:
     from agentls.config import FailurePolicy
 
 EXIT_OK, EXIT_UNUSABLE, EXIT_USAGE, EXIT_CANCELLED = 0, 1, 2, 130
-_CONFIG_ERRORS = (ProviderConfigError, AuthenticationFailed, ModelNotFound, BadRequest)
+# Errors the user fixes by changing something (a prompt over the window included).
+_CONFIG_ERRORS = (
+    ProviderConfigError,
+    AuthenticationFailed,
+    ModelNotFound,
+    BadRequest,
+    PromptTooLarge,
+)
 _RANGE = re.compile(r"^(?P<path>.+?):(?P<start>\d+)(?:-(?P<end>\d+))?$")
 
 

@@ -76,6 +76,9 @@ class Settings(_Section):
     api_key_env: str | None = Field(None, description="Name of the env var holding the key.")
     temperature: float | None = Field(None, ge=0, le=2)
     max_tokens: int | None = Field(None, gt=0, description="Answer token limit.")
+    context_window: int | None = Field(
+        None, ge=512, description="The model's window in tokens; None: ask its server."
+    )
     edit_format: EditFormat = "auto"
     prompt: PromptProfileSetting = Field(
         "auto",

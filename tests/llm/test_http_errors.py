@@ -110,3 +110,32 @@ def test_429_carries_retry_after() -> None:
     error = error_for_status(429, b"", httpx.Headers({"Retry-After": "7"}), SERVICE)
     assert isinstance(error, errors.RateLimited)
     assert error.retry_after == 7.0
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        # llama.cpp
+        '{"error": {"code": 400, "message": "the request exceeds the available context size, '
+        'try increasing it", "type": "exceed_context_size_error", "n_prompt_tokens": 5000, '
+        '"n_ctx": 4096}}',
+        # OpenAI
+        '{"error": {"message": "This model\'s maximum context length is 128000 tokens. '
+        'However, your messages resulted in 130000 tokens.", "type": "invalid_request_error", '
+        '"code": "context_length_exceeded"}}',
+        # Anthropic
+        '{"type": "error", "error": {"type": "invalid_request_error", '
+        '"message": "prompt is too long: 210000 tokens > 200000 maximum"}}',
+    ],
+)
+def test_a_prompt_over_the_window_says_what_to_change(body: str) -> None:
+    error = error_for_status(400, body.encode(), httpx.Headers(), SERVICE)
+    assert isinstance(error, errors.BadRequest)
+    message = str(error)
+    assert "larger than the model's window" in message
+    assert errors.WINDOW_ADVICE in message
+
+
+def test_other_bad_requests_give_no_window_advice() -> None:
+    body = b'{"error": {"message": "max_tokens is too large", "code": "invalid_value"}}'
+    assert "window" not in str(error_for_status(400, body, httpx.Headers(), SERVICE))

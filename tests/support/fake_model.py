@@ -8,11 +8,15 @@ Routes
     POST /v1/chat/completions   OpenAI chat; SSE when ``stream`` is true, else one JSON body
     POST /v1/messages           Anthropic messages; SSE event stream when ``stream`` is true
     GET  /v1/models             OpenAI model list          GET /api/tags   Ollama model list
+    GET  /props                 llama.cpp server facts: ``fake.props`` as JSON, 404 while None
+    POST /api/show              Ollama model facts: ``fake.show`` as JSON, 404 while None
     GET  /healthz               "ok"
     POST /_script               replace the script (same JSON as --script); clears nothing else
     GET  /_requests             every recorded model request, as JSON
     DELETE /_requests           forget recorded requests
-Only the model routes (/v1/..., /api/...) are recorded.
+Only the model routes (/v1/..., /api/...) are recorded, except the context-window probes
+(/props, /api/show): those go to ``fake.probes`` instead, so counting model requests stays
+the same whether or not a client probes.
 
 Script: a JSON list of turn objects, or ``{"turns": [...], "models": ["name", ...]}``.
 Turn fields (all optional except ``answer``):
@@ -42,6 +46,10 @@ In-process use::
         fake.openai_base_url   # http://127.0.0.1:PORT/v1
         fake.requests          # [RecordedRequest(method, path, headers, body), ...]
         fake.aborted_streams   # streams the client closed before the server finished
+        fake.props = {"default_generation_settings": {"n_ctx": 2048}}   # llama.cpp /props
+        fake.show = {"model_info": {"general.architecture": "qwen2",
+                                    "qwen2.context_length": 32768}}  # Ollama /api/show
+        fake.probes            # [RecordedRequest, ...] of /props and /api/show
 
 As a process::
 
@@ -205,6 +213,9 @@ class _Handler(BaseHTTPRequestHandler):
             fake._record(self, None)
             data = [{"id": m, "object": "model", "owned_by": "fake"} for m in fake.models]
             self._send_json(200, {"object": "list", "data": data})
+        elif self.path == "/props":
+            fake._probed(self, None)
+            self._send_facts(fake.props)
         elif self.path == "/api/tags":
             fake._record(self, None)
             models = [
@@ -238,6 +249,10 @@ class _Handler(BaseHTTPRequestHandler):
                 return
             fake.script(turns, models=models)
             self._send_json(200, {"ok": True, "turns": len(turns)})
+            return
+        if self.path == "/api/show":
+            fake._probed(self, body)
+            self._send_facts(fake.show)
             return
         if self.path not in ("/v1/chat/completions", "/v1/messages"):
             self._not_found()
@@ -358,6 +373,12 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.flush()
         except OSError:
             self.close_connection = True
+
+    def _send_facts(self, facts: dict[str, Any] | None) -> None:
+        if facts is None:
+            self._not_found()
+        else:
+            self._send_json(200, facts)
 
     def _not_found(self) -> None:
         self._send_json(404, {"error": {"message": f"fake model: no route {self.path}"}})
@@ -514,6 +535,9 @@ class FakeModel:
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
         self.models: list[str] = list(DEFAULT_MODELS)
+        self.props: dict[str, Any] | None = None  # GET /props answers 404 while None
+        self.show: dict[str, Any] | None = None  # POST /api/show answers 404 while None
+        self._probes: list[RecordedRequest] = []
 
     # -- lifecycle -------------------------------------------------------------
 
@@ -580,10 +604,13 @@ class FakeModel:
             self.models = list(models)
 
     def reset(self) -> None:
-        """Forget the script, the recorded requests and the abort count."""
+        """Forget the script, the recorded requests and probes, the abort count, and the
+        /props and /api/show facts."""
         self._script.replace([])
+        self.props = self.show = None
         with self._lock:
             self._requests.clear()
+            self._probes.clear()
             self._aborted = 0
 
     # -- observations ----------------------------------------------------------
@@ -592,6 +619,12 @@ class FakeModel:
     def requests(self) -> list[RecordedRequest]:
         with self._lock:
             return list(self._requests)
+
+    @property
+    def probes(self) -> list[RecordedRequest]:
+        """The context-window probes (/props, /api/show) received, in order."""
+        with self._lock:
+            return list(self._probes)
 
     def clear_requests(self) -> None:
         with self._lock:
@@ -614,6 +647,12 @@ class FakeModel:
             port = int(handler.client_address[1])
             recorded = RecordedRequest(handler.command, handler.path, headers, body, port)
             self._requests.append(recorded)
+
+    def _probed(self, handler: BaseHTTPRequestHandler, body: Any) -> None:
+        headers = {name.lower(): value for name, value in handler.headers.items()}
+        port = int(handler.client_address[1])
+        with self._lock:
+            self._probes.append(RecordedRequest(handler.command, handler.path, headers, body, port))
 
     def _note_aborted(self) -> None:
         with self._lock:

@@ -17,11 +17,12 @@ from pathlib import Path
 from agentls.checks.model import CheckInput, CheckReport
 from agentls.checks.stage import run_builtin_checks
 from agentls.config import Settings
-from agentls.context.gather import gather_context
+from agentls.context.gather import ContextBundle, gather_context
 from agentls.context.index import WorkspaceIndex
 from agentls.context.secrets import redact, redact_values
 from agentls.edits import build_changeset, parse_answer
 from agentls.edits.model import ChangeSet, Problem
+from agentls.engine.budget import check_prompt, fit_context, learn_window
 from agentls.engine.edit_format import choose_edit_format, choose_prompt_profile
 from agentls.engine.model import Progress, ProgressCallback, RunOutcome, RunRequest
 from agentls.engine.prompt import build_messages, request_text
@@ -192,6 +193,16 @@ async def run_agent(
     run_id = uuid.uuid4().hex[:12]
     started_ns = time.time_ns()
 
+    edit_format = choose_edit_format(settings.edit_format, request.agent, provider_name, model)
+    scrub = secret_scrubber(secret_values, settings.context.redact_secrets)
+    profile = choose_prompt_profile(settings.prompt, provider_name, model)
+
+    def prompt(context: ContextBundle) -> tuple[ChatMessage, ...]:
+        return build_messages(request, context, edit_format, redact=scrub, profile=profile)
+
+    # Context gets what the model's window leaves; a prompt that cannot fit is never sent.
+    window = await learn_window(settings, provider, model)
+    context_settings = fit_context(settings, window, prompt, request.document)
     report(Progress("context", "Gathering context"))
     bundle = await asyncio.to_thread(
         gather_context,
@@ -201,13 +212,11 @@ async def run_agent(
         selection=request.selection,
         instruction=request.instruction,
         open_documents=request.open_documents,
-        settings=settings.context,
+        settings=context_settings,
         secret_values=secret_values,
     )
-    edit_format = choose_edit_format(settings.edit_format, request.agent, provider_name, model)
-    scrub = secret_scrubber(secret_values, settings.context.redact_secrets)
-    profile = choose_prompt_profile(settings.prompt, provider_name, model)
-    messages = build_messages(request, bundle, edit_format, redact=scrub, profile=profile)
+    messages = prompt(bundle)
+    check_prompt(messages, window, settings.max_tokens)
     temperature = (
         request.agent.temperature if request.agent.temperature is not None else settings.temperature
     )

@@ -13,6 +13,7 @@ Code map (import the module you need; this package imports nothing, so `base` st
     retry           attempts, backoff and Retry-After, never after text was delivered
     http_errors     statuses and httpx failures to actionable errors; key scrubbing
     urls            safe display of URLs; loopback detection
+    window          context windows: llama.cpp /props, Ollama /api/show, known models
 
 Invariants: one httpx.AsyncClient per provider object; cancelling the awaiting task closes
 the HTTP stream; no API key reaches a message, log or exception.

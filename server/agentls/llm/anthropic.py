@@ -8,12 +8,13 @@ from typing import Any
 import httpx
 
 from agentls.config import HttpSettings
-from agentls.llm.base import Answer, ChatRequest, DeltaCallback, Usage
+from agentls.llm.base import Answer, ChatRequest, ContextWindow, DeltaCallback, Usage
 from agentls.llm.errors import LLMError, RateLimited, ServiceUnavailable, StreamInterrupted
 from agentls.llm.http_errors import DEFAULT_UNREACHABLE_HINT, Service
 from agentls.llm.retry import RetryPolicy, Sleep, retry_stream
 from agentls.llm.sse import ServerSentEvent
 from agentls.llm.streaming import DecoderState, event_json, make_client, stream_answer
+from agentls.llm.window import known_window
 
 DEFAULT_BASE_URL = "https://api.anthropic.com"
 API_VERSION = "2023-06-01"
@@ -141,6 +142,10 @@ class AnthropicProvider:
 
         policy = RetryPolicy.from_settings(self._http)
         return await retry_stream(attempt, policy, on_delta, sleep=self._sleep)
+
+    async def context_window(self, model: str) -> ContextWindow | None:
+        """From the table of known models: the Messages API does not say."""
+        return known_window(model)
 
     async def aclose(self) -> None:
         await self._client.aclose()

@@ -35,6 +35,14 @@ class Answer:
     finish_reason: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class ContextWindow:
+    """How many tokens the model reads (prompt and answer), and who said so."""
+
+    tokens: int
+    source: str  # for messages, e.g. "the server's /props (llama.cpp) at http://…"
+
+
 # Called with each streamed text fragment, in order.
 DeltaCallback = Callable[[str], None]
 
@@ -46,6 +54,11 @@ class Provider(Protocol):
 
     async def complete(self, request: ChatRequest, on_delta: DeltaCallback | None = None) -> Answer:
         """Stream one answer. Raises `agentls.llm.errors.LLMError` subclasses only."""
+        ...
+
+    async def context_window(self, model: str) -> ContextWindow | None:
+        """The model's window, or None when unknown. Quick (about 2 s at most), cached,
+        never raises: see `agentls.llm.window`."""
         ...
 
     async def aclose(self) -> None: ...

@@ -2,8 +2,9 @@
 
 LLMError
 ├── ProviderConfigError      no key, unknown provider, bad base URL
+├── PromptTooLarge           the prompt cannot fit the model's window: nothing was sent
 ├── ProviderHTTPError        the service answered with an error status
-│   ├── BadRequest           400
+│   ├── BadRequest           400 (a prompt over the window says what to change)
 │   ├── AuthenticationFailed 401, 403: names the key variable
 │   ├── ModelNotFound        404: names the model
 │   ├── RateLimited          429 (after retries)
@@ -34,6 +35,23 @@ class LLMError(Exception):
 
 class ProviderConfigError(LLMError):
     pass
+
+
+# What to change when a prompt does not fit the model's context window.
+WINDOW_ADVICE = (
+    "To fit, select less code or work in a smaller file, lower context.max_tokens, turn off "
+    "project rules (context.project_rules: false), or give the model a larger window "
+    "(llama.cpp: start it with -c 8192; Ollama: set num_ctx) and set context_window to match."
+)
+
+
+class PromptTooLarge(LLMError):
+    """Refused before sending: the estimated prompt and the answer reserve exceed the window."""
+
+    def __init__(self, message: str, estimated_tokens: int, window: int) -> None:
+        super().__init__(message)
+        self.estimated_tokens = estimated_tokens
+        self.window = window
 
 
 class ProviderHTTPError(LLMError):

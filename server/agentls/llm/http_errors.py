@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from agentls.llm.errors import (
+    WINDOW_ADVICE,
     AuthenticationFailed,
     BadRequest,
     LLMError,
@@ -44,6 +45,15 @@ _DNS_SIGNS = (
     "name resolution",
 )
 _MAX_QUOTE = 500
+# Error bodies that mean "the prompt is over the model's context window".
+_OVER_WINDOW_SIGNS = (
+    "context_length_exceeded",  # OpenAI's code
+    "exceeds the available context size",  # llama.cpp
+    "exceed_context_size",  # llama.cpp's error type
+    "maximum context length",  # OpenAI, vLLM
+    "prompt is too long",  # Anthropic
+    "context window",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,7 +169,10 @@ def error_for_status(
         )
     if status in (400, 413, 422):
         why = said or " without saying why"
-        return BadRequest(f"{where} refused the request ({status} {reason}){why}.", status)
+        message = f"{where} refused the request ({status} {reason}){why}."
+        if _over_window(body):
+            message += f" The prompt is larger than the model's window. {WINDOW_ADVICE}"
+        return BadRequest(message, status)
     return ProviderHTTPError(f"{where} answered {status} {reason}{said}.", status)
 
 
@@ -211,6 +224,11 @@ def error_for_exception(
         f"{where} closed the connection without answering ({type(exc).__name__}). "
         f"{service.unreachable_hint}"
     )
+
+
+def _over_window(body: bytes) -> bool:
+    text = body.decode("utf-8", errors="replace").lower()
+    return any(sign in text for sign in _OVER_WINDOW_SIGNS)
 
 
 def _causes(exc: BaseException) -> Iterator[BaseException]:

@@ -115,6 +115,11 @@ class LocalModelManager:
         proc = self._proc
         return proc.pid if proc is not None and proc.returncode is None else None
 
+    @property
+    def context_size(self) -> int:
+        """The window the child is (or will be) started with."""
+        return self._settings.local.context_size
+
     def configure(self, settings: Settings) -> None:
         """New settings; the child restarts on next use only if its launch changed."""
         self._settings = settings

@@ -12,7 +12,7 @@ import dataclasses
 from collections.abc import Callable
 
 from agentls.config import Settings
-from agentls.llm.base import Answer, ChatRequest, DeltaCallback, Provider
+from agentls.llm.base import Answer, ChatRequest, ContextWindow, DeltaCallback, Provider
 from agentls.llm.errors import ProviderUnreachable
 from agentls.llm.local import LocalEndpoint, LocalModelManager
 
@@ -41,6 +41,10 @@ class LocalProvider:
         except ProviderUnreachable:
             # The child may have died between the health check and the call: one fresh try.
             return await self._complete_once(request, on_delta)
+
+    async def context_window(self, model: str) -> ContextWindow | None:
+        """The child is started with ``-c local.context_size``: no need to ask it."""
+        return ContextWindow(self._manager.context_size, "local.context_size")
 
     async def _complete_once(self, request: ChatRequest, on_delta: DeltaCallback | None) -> Answer:
         async with self._manager.lease() as endpoint:

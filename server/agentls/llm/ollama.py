@@ -12,12 +12,13 @@ from collections.abc import Mapping
 import httpx
 
 from agentls.config import HttpSettings
-from agentls.llm.base import Answer, ChatRequest, DeltaCallback
+from agentls.llm.base import Answer, ChatRequest, ContextWindow, DeltaCallback
 from agentls.llm.errors import LLMError, ModelNotFound
 from agentls.llm.http_errors import Service, error_for_exception, error_for_status
 from agentls.llm.openai_compat import OpenAICompatProvider
 from agentls.llm.retry import Sleep
 from agentls.llm.urls import display_url
+from agentls.llm.window import WindowCache, ollama_context_length, probe_json
 
 DEFAULT_HOST = "http://127.0.0.1:11434"
 _DEFAULT_PORT = "11434"
@@ -91,6 +92,7 @@ class OllamaProvider:
             transport=transport,
         )
         self._hint = hint
+        self._windows = WindowCache()
 
     def __repr__(self) -> str:
         return f"OllamaProvider(base_url={self.base_url!r})"
@@ -135,6 +137,19 @@ class OllamaProvider:
             f"(pulled: {available}).",
             original.status,
         )
+
+    async def context_window(self, model: str) -> ContextWindow | None:
+        """``POST /api/show``: the model's ``num_ctx`` parameter, else its trained length."""
+
+        async def learn() -> ContextWindow | None:
+            url = f"{self.base_url}/api/show"
+            show = await probe_json(self._chat.http_client, "POST", url, {"model": model})
+            tokens = ollama_context_length(show)
+            if tokens is None:
+                return None
+            return ContextWindow(tokens, f"Ollama's /api/show at {display_url(self.base_url)}")
+
+        return await self._windows.get(self.base_url, model, learn)
 
     async def aclose(self) -> None:
         await self._chat.aclose()

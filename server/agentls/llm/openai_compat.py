@@ -11,12 +11,20 @@ from urllib.parse import urlsplit
 import httpx
 
 from agentls.config import HttpSettings
-from agentls.llm.base import Answer, ChatRequest, DeltaCallback, Usage
+from agentls.llm.base import Answer, ChatRequest, ContextWindow, DeltaCallback, Usage
 from agentls.llm.errors import BadRequest, ServiceUnavailable, StreamInterrupted
 from agentls.llm.http_errors import DEFAULT_UNREACHABLE_HINT, Service, provider_message
 from agentls.llm.retry import RetryPolicy, Sleep, retry_stream
 from agentls.llm.sse import ServerSentEvent
 from agentls.llm.streaming import DecoderState, event_json, make_client, stream_answer
+from agentls.llm.urls import display_url
+from agentls.llm.window import (
+    WindowCache,
+    known_window,
+    llama_cpp_n_ctx,
+    probe_json,
+    server_root,
+)
 
 DEFAULT_BASE_URL = "https://api.openai.com/v1"
 
@@ -76,6 +84,7 @@ class OpenAICompatProvider:
         self._ask_usage = True  # off once the server refuses stream_options
         headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
         self._client = make_client(self.base_url, http, headers, transport)
+        self._windows = WindowCache()
 
     @property
     def http_client(self) -> httpx.AsyncClient:
@@ -131,6 +140,21 @@ class OpenAICompatProvider:
         # Older servers refuse the usage option; ask again without it (token counts unknown).
         self._ask_usage = False
         return await retry_stream(attempt, policy, on_delta, sleep=self._sleep)
+
+    async def context_window(self, model: str) -> ContextWindow | None:
+        """llama.cpp's ``GET {root}/props`` (root: the base URL without ``/v1``), else the
+        table of hosted models. api.openai.com is not asked: it has no such route."""
+
+        async def learn() -> ContextWindow | None:
+            if urlsplit(self.base_url).hostname != "api.openai.com":
+                root = server_root(self.base_url)
+                n_ctx = llama_cpp_n_ctx(await probe_json(self._client, "GET", f"{root}/props"))
+                if n_ctx is not None:
+                    where = f"the server's /props (llama.cpp) at {display_url(root)}"
+                    return ContextWindow(n_ctx, where)
+            return known_window(model)
+
+        return await self._windows.get(self.base_url, model, learn)
 
     async def aclose(self) -> None:
         await self._client.aclose()
