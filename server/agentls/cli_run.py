@@ -141,7 +141,22 @@ async def run(options: RunOptions, *, env: Mapping[str, str], out: TextIO, err: 
         if spinner:
             spinner.stop()
         await provider.aclose()
+    if options.apply:
+        report.left_out = sensitive_left_out(outcome, settings)
     return report.outcome(outcome, root, apply=options.apply, on_failure=settings.checks.on_failure)
+
+
+def sensitive_left_out(outcome: RunOutcome, settings: Any) -> dict[str, str]:
+    """A terminal cannot ask before writing a file that runs code (.vscode/tasks.json,
+    CI workflows, ...): such files are left out unless the user's settings allow them."""
+    from agentls.checks.sensitive import plan_sensitive, sensitive_files
+
+    files = outcome.changes.files
+    found = sensitive_files(files, settings.sensitive_paths)
+    _, left_out = plan_sensitive(
+        files, found, can_confirm=False, can_create=False, allow=settings.allow_sensitive_edits
+    )
+    return left_out
 
 
 # -- building the request ------------------------------------------------------------
@@ -257,6 +272,7 @@ class _Reporter:
 
     def __init__(self, as_json: bool, out: TextIO, err: TextIO) -> None:
         self.as_json, self.out, self.err = as_json, out, err
+        self.left_out: dict[str, str] = {}  # sensitive files not written (path -> why)
 
     def fail(self, code: int, message: str) -> int:
         if self.as_json:
@@ -288,9 +304,12 @@ class _Reporter:
         elif changes.is_empty:
             status, code = "empty", EXIT_UNUSABLE
             message = "the model answered without a code change"
+        elif apply and all(f.path in self.left_out for f in changes.files):
+            status, code = "refused", EXIT_UNUSABLE
+            message = "only files that run code were changed, so nothing was written"
         elif apply:
             try:
-                apply_changes(root, changes.files)
+                apply_changes(root, tuple(f for f in changes.files if f.path not in self.left_out))
                 status = "applied"
             except (ApplyRefused, OSError, UnicodeDecodeError) as error:
                 status, code, message = "refused", EXIT_UNUSABLE, f"not applied: {error}"
@@ -304,6 +323,13 @@ class _Reporter:
                 self.out.write(text if text.endswith("\n") else text + "\n")
         if decision.message and not errors:
             print(f"agentls: warning: {decision.message}", file=self.err)
+        if self.left_out and not errors:
+            named = "\n".join(f"  {path}: {why}" for path, why in self.left_out.items())
+            print(
+                "agentls: warning: not written, because they run code or change tooling "
+                f"(set `allow_sensitive_edits: true` in your user config to write them):\n{named}",
+                file=self.err,
+            )
         if message:
             print(f"agentls: {message}", file=self.err)
         elif status == "applied":
@@ -339,6 +365,7 @@ class _Reporter:
                 for p in outcome.check_problems
             ],
             "repair_rounds": outcome.repair_rounds,
+            "left_out": sorted(self.left_out),
             "input_tokens": outcome.input_tokens,
             "output_tokens": outcome.output_tokens,
         }

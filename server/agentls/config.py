@@ -38,6 +38,9 @@ class ContextSettings(_Section):
     max_tree_entries: int = Field(2_000, ge=0, description="File-tree lines in the prompt.")
     exclude: tuple[str, ...] = Field((), description="Extra gitignore-style patterns to keep out.")
     redact_secrets: bool = True
+    project_rules: bool = Field(
+        True, description="Send AGENTS.md, CLAUDE.md and .github/copilot-instructions.md."
+    )
 
 
 class AgentSettings(_Section):

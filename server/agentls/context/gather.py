@@ -3,6 +3,8 @@
 Tokens are estimated as characters / 4. The budget is `settings.max_tokens`; the tree
 takes at most a quarter of it. Order of relevance:
 - the document (always sent, even over budget, redacted like everything else);
+- project rules (`context.rules`: AGENTS.md, CLAUDE.md, …), in `ContextBundle.rules`
+  and never again among the files, unless `project_rules` is off;
 - files named in the instruction (path, file name or stem);
 - selection scope: files the document imports and same-folder neighbours, together at
   most RELATED_SHARE of the budget and RELATED_MAX_FILES files;
@@ -25,6 +27,7 @@ from dataclasses import dataclass
 
 from agentls.config import ContextSettings
 from agentls.context.index import WorkspaceIndex
+from agentls.context.rules import find_rules, rule_paths
 from agentls.context.secrets import redact, redact_values
 from agentls.engine.model import DocumentSnapshot, Scope
 
@@ -82,10 +85,12 @@ class ContextBundle:
     files: tuple[ContextFile, ...]  # most relevant first; the document first when given
     omitted: tuple[str, ...]  # paths considered but not sent (binary, too large, budget)
     redactions: int
+    rules: tuple[ContextFile, ...] = ()  # project rules, root first (nearer = more specific)
 
     @property
     def estimated_tokens(self) -> int:
-        chars = len(self.tree) + sum(len(f.text) + FILE_OVERHEAD_CHARS for f in self.files)
+        sent = (*self.files, *self.rules)
+        chars = len(self.tree) + sum(len(f.text) + FILE_OVERHEAD_CHARS for f in sent)
         return chars // CHARS_PER_TOKEN
 
 
@@ -117,6 +122,14 @@ def gather_context(
         spent += len(text) + FILE_OVERHEAD_CHARS
 
     taken = {document.path} if document else set()
+    rules: tuple[ContextFile, ...] = ()
+    if settings.project_rules:
+        here = document.path if document else None
+        taken.update(rule_paths(here))
+        found, left_out = find_rules(here, reader.read, budget - spent, FILE_OVERHEAD_CHARS)
+        rules = tuple(ContextFile(path, text, "project rules") for path, text in found)
+        spent += sum(len(f.text) + FILE_OVERHEAD_CHARS for f in rules)
+        omitted.extend(left_out)
     related_left = RELATED_MAX_FILES
     related_budget = spent + int(budget * RELATED_SHARE)
     for path, reason in _ranked(all_files, scope, document, instruction, index):
@@ -139,7 +152,7 @@ def gather_context(
         chosen.append(ContextFile(path, outcome, reason))
         spent += cost
         related_left -= 1
-    return ContextBundle(tree, tuple(chosen), tuple(omitted), reader.redactions)
+    return ContextBundle(tree, tuple(chosen), tuple(omitted), reader.redactions, rules)
 
 
 def render_tree(files: Sequence[str], max_entries: int, max_chars: int) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import os
 import uuid
@@ -317,6 +318,19 @@ async def start_run(
             )
             return {"runId": run_id, "status": "empty", "explanation": outcome.explanation}
 
+        to_confirm, left_out = _sensitive_plan(server, settings, outcome)
+        left_out_message = ""
+        if left_out:
+            kept = tuple(f for f in outcome.changes.files if f.path not in left_out)
+            outcome = dataclasses.replace(
+                outcome, changes=dataclasses.replace(outcome.changes, files=kept)
+            )
+            left_out_message = _left_out_message(agent, left_out, nothing_left=not kept)
+            if not kept:
+                progress.end("Nothing applied")
+                server.show(left_out_message)
+                return {"runId": run_id, "status": "refused", "message": left_out_message}
+
         progress.end(f"Applying changes to {len(outcome.changes.files)} file(s)")
         # Delivery stays cancellable: the editor may hold the edit in a preview.
         delivery = asyncio.ensure_future(
@@ -326,6 +340,7 @@ async def start_run(
                 outcome,
                 agent,
                 settings.confirm_edits or decision.action == "confirm",
+                to_confirm,
             )
         )
         handle.task = delivery
@@ -360,16 +375,50 @@ async def start_run(
             on_outcome(outcome)
         if decision.message:
             server.show(f"agentls: {decision.message}", types.MessageType.Warning)
+        if left_out_message:
+            server.show(left_out_message, types.MessageType.Warning)
         return {
             "runId": run_id,
             "status": "applied",
             "checks": checks,
             "files": [f.path for f in outcome.changes.files],
+            "leftOut": sorted(left_out),
             "explanation": outcome.explanation,
         }
     finally:
         runs.runs.pop(run_id, None)
         release_provider(server, provider)
+
+
+def _sensitive_plan(
+    server: AgentServer, settings: Any, outcome: RunOutcome
+) -> tuple[dict[str, str], dict[str, str]]:
+    """(path -> why, for edits sent with needsConfirmation; path -> why, for edits left
+    out because this editor cannot ask and the user's settings do not allow them)."""
+    from agentls.checks.sensitive import plan_sensitive, sensitive_files
+
+    client = server.state.client
+    files = outcome.changes.files
+    found = sensitive_files(files, settings.sensitive_paths)
+    confirm, left_out = plan_sensitive(
+        files,
+        found,
+        can_confirm=client.change_annotations and client.document_changes,
+        can_create=client.create_files,
+        allow=settings.allow_sensitive_edits,
+    )
+    return {p: found[p] for p in confirm}, left_out
+
+
+def _left_out_message(agent: str, left_out: Mapping[str, str], nothing_left: bool) -> str:
+    named = "\n".join(f"{path}: {why}" for path, why in left_out.items())
+    rest = "so nothing was changed" if nothing_left else "the rest of the change was applied"
+    return (
+        f"agentls: {agent}'s edits to files that run code or change tooling were left out, "
+        f"because this editor cannot ask you first ({rest}):\n{named}\n"
+        "Make such edits yourself, or set `allow_sensitive_edits: true` in your user "
+        "settings to let agentls apply them without asking."
+    )
 
 
 def _index(server: AgentServer):  # type: ignore[no-untyped-def]
