@@ -33,8 +33,8 @@ async def test_pathless_block_beside_a_new_module_lands_in_the_selection(
 ) -> None:
     answer = (
         'app/health.py\n```python\ndef status():\n    return {"status": "ok"}\n```\n\n'
-        'Replace the TODO with:\n```python\nfrom app.health import status\n\n\n@app.get("/health")\n'
-        "def health():\n    return status()\n```\n"
+        "Replace the TODO with:\n```python\nfrom app.health import status\n\n\n"
+        '@app.get("/health")\ndef health():\n    return status()\n```\n'
     )
     fake_model.script([Turn(answer)])
     async with lsp_session(workspace, env) as session:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import os
 import tempfile
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -89,12 +91,24 @@ def plan_file(server: AgentServer, root: Path, change: FileChange, agent: str) -
 
 
 async def deliver(
-    server: AgentServer, root: Path, outcome: RunOutcome, agent: str, confirm: bool
+    server: AgentServer,
+    root: Path,
+    outcome: RunOutcome,
+    agent: str,
+    confirm: bool,
+    sensitive: Mapping[str, str] | None = None,
 ) -> types.ApplyWorkspaceEditResult:
     """Send one applyEdit for the whole change. New files the client cannot create are
-    written by the server first, and removed again if the client rejects the edit."""
+    written by the server first, and removed again if the client rejects the edit.
+    Files in `sensitive` (path -> why) always carry needsConfirmation."""
     changes: ChangeSet = outcome.changes
-    planned = [plan_file(server, root, change, agent) for change in changes.files]
+    sensitive = sensitive or {}
+    planned = [
+        dataclasses.replace(
+            plan_file(server, root, change, agent), confirm=change.path in sensitive
+        )
+        for change in changes.files
+    ]
     client = server.state.client
     written: list[Path] = []
     to_send: list[FileEdits] = []
@@ -113,7 +127,15 @@ async def deliver(
                 description=shorten(outcome.explanation) or f"Change by {agent} ({outcome.model})",
                 needs_confirmation=confirm,
             )
-            edit = workspace_edit(root, to_send, client, annotation)
+            confirm_annotation = None
+            if any(item.confirm for item in to_send):
+                why = "; ".join(f"{p}: {r}" for p, r in sensitive.items())
+                confirm_annotation = types.ChangeAnnotation(
+                    label=f"agentls: {agent} (needs your yes)",
+                    description=shorten(f"Runs code or changes tooling. {why}", 400),
+                    needs_confirmation=True,
+                )
+            edit = workspace_edit(root, to_send, client, annotation, confirm_annotation)
             result = await _apply_edit(
                 server, types.ApplyWorkspaceEditParams(edit=edit, label=f"agentls: {agent}")
             )

@@ -16,6 +16,8 @@ from agentls.lsp.state import ClientFeatures
 if TYPE_CHECKING:
     from agentls.edits.model import TextEdit
 
+CONFIRM_ANNOTATION = "agentls-confirm"
+
 
 @dataclass(frozen=True, slots=True)
 class FileEdits:
@@ -26,6 +28,7 @@ class FileEdits:
     version: int | None  # None: not open in the editor
     edits: tuple[TextEdit, ...]
     create: bool = False
+    confirm: bool = False  # a sensitive file: its edits always need the user's yes
 
 
 def lsp_range(index: LineIndex, start: int, end: int, encoding: Encoding) -> types.Range:
@@ -58,13 +61,16 @@ def workspace_edit(
     files: Sequence[FileEdits],
     client: ClientFeatures,
     annotation: types.ChangeAnnotation | None = None,
+    confirm_annotation: types.ChangeAnnotation | None = None,
 ) -> types.WorkspaceEdit:
     """Creations become CreateFile only when the client said it supports them.
 
     Callers write new files to disk themselves when `client.create_files` is False
-    and pass them here with `create=False` and empty `text`.
+    and pass them here with `create=False` and empty `text`. Files marked `confirm`
+    carry `confirm_annotation` (needsConfirmation) instead of `annotation`.
     """
     annotation_id = "agentls" if annotation and client.change_annotations else None
+    confirm_id = CONFIRM_ANNOTATION if confirm_annotation and client.change_annotations else None
     uri_of = {f.path: uris.from_fs_path(str(root / f.path)) or "" for f in files}
     if not client.document_changes:
         changes: dict[str, Sequence[types.TextEdit]] = {
@@ -76,17 +82,21 @@ def workspace_edit(
         }
         return types.WorkspaceEdit(changes=changes)
     operations: list[types.TextDocumentEdit | types.CreateFile] = []
+    used: set[str] = set()
     for f in files:
         uri = uri_of[f.path]
+        file_annotation = confirm_id if f.confirm and confirm_id else annotation_id
+        if file_annotation:
+            used.add(file_annotation)
         if f.create:
             operations.append(
                 types.CreateFile(
                     uri=uri,
                     options=types.CreateFileOptions(overwrite=False, ignore_if_exists=False),
-                    annotation_id=annotation_id,
+                    annotation_id=file_annotation,
                 )
             )
-        edits = text_edits(f.text, f.edits, client.encoding, annotation_id)
+        edits = text_edits(f.text, f.edits, client.encoding, file_annotation)
         if f.create:
             # A new buffer already holds one empty line; reaching past it keeps Neovim from
             # writing an extra newline. Clients clamp the end to the document's end.
@@ -99,7 +109,6 @@ def workspace_edit(
                 edits=edits,
             )
         )
-    return types.WorkspaceEdit(
-        document_changes=operations,
-        change_annotations={annotation_id: annotation} if annotation_id and annotation else None,
-    )
+    by_id = {annotation_id: annotation, confirm_id: confirm_annotation}
+    annotations = {i: a for i, a in by_id.items() if i in used and i and a}
+    return types.WorkspaceEdit(document_changes=operations, change_annotations=annotations or None)
