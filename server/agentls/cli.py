@@ -1,4 +1,4 @@
-"""Command line: `agentls serve | agents | run | doctor | model`.
+"""Command line: `agentls serve | agents | run | transcript | doctor | model`.
 
 Each subcommand's module is imported only when chosen, so `serve` starts fast.
 """
@@ -28,6 +28,12 @@ def _run(args: argparse.Namespace) -> int:
     from agentls.cli_run import main as run_main
 
     return run_main(args)
+
+
+def _transcript(args: argparse.Namespace) -> int:
+    from agentls.cli_transcript import main as transcript_main
+
+    return transcript_main(args)
 
 
 def _doctor(args: argparse.Namespace) -> int:
@@ -68,7 +74,17 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--scope", choices=("selection", "workspace"), default=None)
     run.add_argument("--apply", action="store_true")
     run.add_argument("--json", action="store_true")
+    run.add_argument(
+        "--transcript",
+        action="store_true",
+        help="also print what was sent to the model and its raw answer (stderr; in --json "
+        "a `transcript` field)",
+    )
     run.set_defaults(handler=_run)
+
+    transcript = sub.add_parser("transcript", help="print a kept run transcript (the last run's)")
+    transcript.add_argument("run_id", nargs="?", default=None, metavar="RUN_ID")
+    transcript.set_defaults(handler=_transcript)
 
     doctor = sub.add_parser("doctor", help="check config, agents, provider, key and model")
     doctor.add_argument("--workspace", default=".")

@@ -53,6 +53,9 @@ class ProvenanceSettings(_Section):
     state_dir: str | None = Field(None, description="Ledger folder; default $XDG_STATE_HOME.")
     max_runs: int = Field(500, gt=0, description="Older runs expire.")
     code_lens: bool = True
+    transcripts: int = Field(
+        50, ge=0, description="How many run transcripts (prompt and answer) to keep; 0: none."
+    )
 
 
 class LocalModelSettings(_Section):

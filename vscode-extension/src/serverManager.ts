@@ -145,6 +145,9 @@ export class ServerManager implements vscode.Disposable {
       documentSelector: [{ scheme: "file" }, { scheme: "untitled" }],
       outputChannel: this.output,
       initializationOptions: toServerSettings(userSettingLookup()),
+      // Provenance hovers link to the run's transcript with a `command:` link; trust
+      // that one command only.
+      markdown: { isTrusted: { enabledCommands: ["agentls.showTranscript"] } },
       errorHandler: {
         error: () => ({ action: ErrorAction.Continue }),
         closed: () => {

@@ -5,11 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from agentls.agents.model import AgentSpec
 from agentls.checks.model import CheckResult
 from agentls.edits.model import ChangeSet, Problem
+
+if TYPE_CHECKING:
+    from agentls.engine.transcript import Transcript
 
 Scope = Literal["selection", "workspace"]
 RunMode = Literal["implement", "explain"]
@@ -66,3 +69,5 @@ class RunOutcome:
     checks: tuple[CheckResult, ...] = ()
     check_problems: tuple[Problem, ...] = ()
     repair_rounds: int = 0
+    # What was sent to the model and what it answered, redacted and bounded.
+    transcript: Transcript | None = None

@@ -27,6 +27,7 @@ from agentls.engine.edit_format import choose_edit_format, choose_prompt_profile
 from agentls.engine.model import Progress, ProgressCallback, RunOutcome, RunRequest
 from agentls.engine.prompt import build_messages, request_text
 from agentls.engine.repair import repair_message, round_progress
+from agentls.engine.transcript import TranscriptRecorder
 from agentls.llm.base import Answer, ChatMessage, ChatRequest, Provider
 from agentls.paths import confine
 
@@ -188,10 +189,15 @@ async def run_agent(
     index: WorkspaceIndex,
     on_progress: ProgressCallback | None = None,
     secret_values: Sequence[str] = (),
+    run_id: str | None = None,
+    recorder: TranscriptRecorder | None = None,
 ) -> RunOutcome:
+    """``recorder``: pass one to keep the transcript even when the run fails mid-way."""
     report = on_progress or _ignore
-    run_id = uuid.uuid4().hex[:12]
+    run_id = run_id or uuid.uuid4().hex[:12]
     started_ns = time.time_ns()
+    recorder = recorder or TranscriptRecorder()
+    provider = recorder.start(run_id, request, provider_name, model, provider, secret_values)
 
     edit_format = choose_edit_format(settings.edit_format, request.agent, provider_name, model)
     scrub = secret_scrubber(secret_values, settings.context.redact_secrets)
@@ -277,6 +283,7 @@ async def run_agent(
         checks=checked.results,
         check_problems=checked.problems,
         repair_rounds=rounds_used,
+        transcript=recorder.finish((*changes.problems, *checked.problems)),
     )
 
 

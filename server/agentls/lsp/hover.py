@@ -140,12 +140,28 @@ def hover_at(server: AgentServer, uri: str, position: types.Position) -> types.H
     text = hover_text(found, service.ledger.record, markdown=markdown)
     if text is None:
         return None
+    text += _transcript_note(server, found[0][0].run_id, markdown)
     innermost = found[0][0]
     kind = types.MarkupKind.Markdown if markdown else types.MarkupKind.PlainText
     return types.Hover(
         contents=types.MarkupContent(kind=kind, value=text),
         range=lsp_range(index, innermost.start, innermost.end, encoding),
     )
+
+
+def _transcript_note(server: AgentServer, run_id: str, markdown: bool) -> str:
+    """A link that opens the run's transcript (VS Code runs `command:` links), and the
+    file's path for editors that do not."""
+    from agentls.lsp.transcripts import command_link, has_transcript
+
+    path = has_transcript(server, run_id)
+    if path is None:
+        return ""
+    if not markdown:
+        return f"\n\nTranscript: {path}"
+    shown = f"`{path}`" if "`" not in str(path) else str(path)
+    tip = "What agentls sent to the model and what it answered"
+    return f'\n\n[Show the transcript]({command_link(run_id)} "{tip}") · {shown}'
 
 
 def register(server: AgentServer) -> None:

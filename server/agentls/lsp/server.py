@@ -29,6 +29,7 @@ FEATURE_MODULES = (
     "agentls.lsp.hover",
     "agentls.lsp.lens",
     "agentls.lsp.explain",
+    "agentls.lsp.transcripts",
 )
 
 

@@ -14,6 +14,7 @@ if TYPE_CHECKING:  # heavy imports stay off the start-up path
     from agentls.context.index import WorkspaceIndex
     from agentls.edits.model import ChangeSet
     from agentls.engine.model import RunOutcome
+    from agentls.engine.transcript import Transcript
     from agentls.llm.base import Provider
     from agentls.lsp.runs import RunRegistry
     from agentls.settings_loader import LoadedSettings
@@ -67,3 +68,4 @@ class ServerState:
     # Problems already shown to the user, so a config reload does not repeat them.
     shown_problems: set[str] = field(default_factory=set)
     ledger: object | None = None  # provenance.service.ProvenanceService once enabled
+    last_transcript: Transcript | None = None  # of this session's last run that asked a model
