@@ -42,6 +42,11 @@ _FRAGMENT_MIN_LINES = 30
 _WHOLE_SHARE = 0.8
 _SNIPPET_SHARE = 0.5
 _CODE_CHAR = re.compile(r"\w")
+# A selection holding one of these asks for code to be written.
+_STUB = re.compile(
+    r"\b(?:TODO|FIXME|NotImplementedError|not implemented|implement)\b|^\s*pass\s*$",
+    re.IGNORECASE | re.MULTILINE,
+)
 _WORD = re.compile(r"\w+")
 _WORD_SHARE = 0.6
 _MIN_WORDS = 3
@@ -281,6 +286,41 @@ class _Builder:
             return
         self.selection_block(block)
 
+    def check_stub_not_just_deleted(self) -> None:
+        """A TODO or stub whose lines the answer removed without adding any code was not
+        implemented: the model echoed the file without it."""
+        path = self.target_path
+        if path is None or self.selection is None or path not in self.files:
+            return
+        st = self.states.get(path)
+        if st is None or st.original is None:
+            return
+        original = to_lf(st.original)
+        start, end = (lf_offset(st.original, offset) for offset in self.selection)
+        start, end = instruction_span(original, min(start, end), max(start, end))
+        if not _STUB.search(original[start:end]) or st.text == original:
+            return
+        matcher = difflib.SequenceMatcher(
+            None, original.split("\n"), st.text.split("\n"), autojunk=False
+        )
+        new_lines = st.text.split("\n")
+        added = [
+            line
+            for tag, _, _, j1, j2 in matcher.get_opcodes()
+            if tag in ("insert", "replace")
+            for line in new_lines[j1:j2]
+            if line.strip()
+        ]
+        if not added:
+            self.problems.append(
+                Problem(
+                    "the answer removed the TODO or stub and added no code in its place; "
+                    "send the code that implements it",
+                    path=path,
+                    hints=(_first_code_line(original[start:end]),),
+                )
+            )
+
     def note_outside_changes(self) -> str:
         """In selection scope, name the lines outside the selection that the answer
         changed or removed through an explicit claim (a labelled block or SEARCH text)."""
@@ -353,6 +393,7 @@ def build_changeset(
             builder.search_replace(block, path)
         else:
             builder.diff(block, path)
+    builder.check_stub_not_just_deleted()
     note = builder.note_outside_changes()
     explanation = "\n\n".join(part for part in (parsed.explanation, note) if part)
     return ChangeSet(

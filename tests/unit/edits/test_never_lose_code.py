@@ -168,3 +168,16 @@ def test_a_pathless_block_never_changes_a_line_outside_the_selection(
     # Every non-blank line outside the selection survives, unchanged and in order.
     assert all(any(line == candidate for candidate in new_lines) for line in outside)
     assert {f.path for f in changes.files} <= {TARGET}
+
+
+def test_an_echoed_file_without_the_todo_is_not_an_implementation() -> None:
+    text = "import json\n\n\ndef hello():\n    return 1\n\n\n# TODO: add health()\n\nX = 1\n"
+    echoed = "import json\n\n\ndef hello():\n    return 1\n\n\n\nX = 1\n"
+    changes = run(
+        {TARGET: text}, f"```python\n{echoed}```", selection=_span(text, "# TODO: add health()\n")
+    )
+    assert "added no code in its place" in changes.problems[0].message
+    assert changes.problems[0].hints == ("# TODO: add health()",)
+    # Deleting selected code that is not a stub is a plain, allowed change.
+    plain = "a = 1\nb = 2\nc = 3\n"
+    check(plain, "```python\n```", "a = 1\nc = 3\n", selection=_span(plain, "b = 2\n"))
