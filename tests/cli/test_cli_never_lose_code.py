@@ -60,3 +60,20 @@ async def test_a_small_model_gets_the_lean_prompt(
     assert [m["role"] for m in messages] == ["system", "user"]
     assert "get_item" not in str(messages)
     assert "replaces the selected lines" in messages[1]["content"]
+
+
+async def test_project_rules_reach_the_model_redacted_and_can_be_turned_off(
+    env: dict[str, str], workspace: Path, fake_model: FakeModel
+) -> None:
+    key = "sk-live-" + "a1B2c3D4e5F6g7H8i9J0k1L2m3N4"
+    (workspace / "AGENTS.md").write_text(f"Return plain dicts.\nDeploy key: {key}\n")
+    fake_model.script([Turn(f"```python\n{HEALTH}```")])
+    code, output = await _run(env, workspace)
+    assert code == 0, output
+    system = fake_model.requests[-1].body["messages"][0]["content"]
+    assert "## Project rules (AGENTS.md)\nReturn plain dicts." in system
+    assert key not in str(fake_model.requests[-1].body)
+    (workspace / "app" / "main.py").write_text(MAIN_PY)
+    code, output = await _run({**env, "AGENTLS_CONTEXT__PROJECT_RULES": "false"}, workspace)
+    assert code == 0, output
+    assert "Return plain dicts." not in str(fake_model.requests[-1].body)

@@ -47,3 +47,18 @@ async def test_pathless_block_beside_a_new_module_lands_in_the_selection(
         assert TODO not in text and "    return status()\n" in text
         assert text.startswith(MAIN_PY.split("# TODO")[0])
         assert (workspace / "app" / "health.py").read_text().startswith("def status():")
+
+
+async def test_project_rules_reach_the_model_through_lsp(
+    workspace: Path, env: dict[str, str], fake_model: FakeModel
+) -> None:
+    (workspace / "AGENTS.md").write_text("Every endpoint returns a dict.\n")
+    fake_model.script([Turn(f"```python\n{ROUTE}```")])
+    async with lsp_session(workspace, env) as session:
+        session.editor.open("app/main.py")
+        actions = await session.code_actions("app/main.py", range_of(MAIN_PY, TODO))
+        action = next(a for a in actions if a.title == "Implement backend")
+        result = await session.run_action(action)
+        assert result["status"] == "applied", session.errors()
+    system = fake_model.requests[-1].body["messages"][0]["content"]
+    assert "## Project rules (AGENTS.md)\nEvery endpoint returns a dict." in system

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from agentls.context.gather import ContextBundle
-from agentls.engine.lean_prompt import PromptProfile, lean_messages
+from agentls.engine.lean_prompt import PromptProfile, lean_messages, project_rules
 from agentls.engine.model import RunRequest
 from agentls.engine.prompt_parts import (
     SELECTION_END,
@@ -113,10 +113,13 @@ def request_text(request: RunRequest) -> str:
     return "\n".join(parts)
 
 
-def system_prompt(request: RunRequest, edit_format: str) -> str:
+def system_prompt(
+    request: RunRequest, edit_format: str, context: ContextBundle | None = None
+) -> str:
     rules = _EXPLAIN_RULES if request.mode == "explain" else _FORMAT_RULES[edit_format]
     return (
         f"{request.agent.prompt.strip()}\n\n"
+        f"{project_rules(context) if context is not None else ''}"
         f"## Answer format (agentls)\n{rules}"
         f"{'' if request.mode == 'explain' else ' ' + _EXPLANATION_RULE}\n\n"
         f"{_DATA_NOT_INSTRUCTIONS}"
@@ -175,7 +178,8 @@ def build_messages(
     if profile == "lean" and request.mode == "implement":
         # The selection (or cursor line) is marked in the file: only typed words are added.
         return lean_messages(request, context, redact, request.instruction.strip())
-    messages = [ChatMessage("system", system_prompt(request, edit_format))]
+    # Project rules arrive redacted (context/gather.py); the agent's prompt is the user's own.
+    messages = [ChatMessage("system", system_prompt(request, edit_format, context))]
     if request.mode == "implement":
         # Small models follow an example far better than a description.
         messages.append(ChatMessage("user", _EXAMPLE_REQUEST))

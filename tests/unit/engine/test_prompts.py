@@ -97,3 +97,17 @@ def test_the_lean_prompt_is_redacted() -> None:
 
     user = build_messages(_request(), CONTEXT, "whole", redact=scrub, profile="lean")[1].content
     assert "ITEMS" not in user and "[redacted]" in user
+
+
+def test_project_rules_follow_the_agent_prompt_in_both_profiles() -> None:
+    rules = (
+        ContextFile("AGENTS.md", "Use httpx, never requests.", "project rules"),
+        ContextFile("svc/AGENTS.md", "Money is integer cents.", "project rules"),
+    )
+    bundle = ContextBundle(CONTEXT.tree, CONTEXT.files, (), 0, rules)
+    for profile in ("lean", "full"):
+        system = build_messages(_request(), bundle, "whole", profile=profile)[0].content  # type: ignore[arg-type]
+        assert system.startswith("You are a careful backend engineer.")
+        root = system.index("## Project rules (AGENTS.md)\nUse httpx, never requests.")
+        nearer = system.index("## Project rules (svc/AGENTS.md)\nMoney is integer cents.")
+        assert root < nearer
