@@ -22,13 +22,20 @@ from dataclasses import asdict
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bench import cases_context, cases_edits, cases_latency, cases_runs, cases_startup
+from bench import (
+    cases_checks,
+    cases_context,
+    cases_edits,
+    cases_latency,
+    cases_runs,
+    cases_startup,
+)
 from bench.envs import precompile
 from bench.report import Section, render_markdown, render_summary, render_svg
 from bench.servers import ServerSpec, agentls, all_servers, bare_pygls
 
 REPO = Path(__file__).resolve().parents[1]
-CASES = ("startup", "latency", "runs", "context", "edits")
+CASES = ("startup", "latency", "runs", "context", "edits", "checks")
 
 
 def _servers(smoke: bool) -> list[ServerSpec]:
@@ -57,6 +64,8 @@ async def _run_case(name: str, smoke: bool, servers: list[ServerSpec]) -> list[S
         return [cases_context.measure(smoke=smoke)]
     if name == "edits":
         return [cases_edits.measure(smoke=smoke)]
+    if name == "checks":
+        return [cases_checks.measure(smoke=smoke)]
     raise ValueError(name)
 
 

@@ -42,7 +42,7 @@ def _readers(check: CheckInput) -> tuple[Reader, Reader]:
 def _python(
     changes: Sequence[FileChange], check: CheckInput
 ) -> tuple[list[CheckResult], list[Problem]]:
-    after, before = _readers(check)
+    after, before_read = _readers(check)
     new_cache: dict[str, set[str] | None] = {}
     old_cache: dict[str, set[str] | None] = {}
     syntax: list[Problem] = []
@@ -50,21 +50,34 @@ def _python(
     imports: list[Problem] = []
     unparsed = 0
     for change in changes:
-        tree = python.parse(change.path, change.new_text)
-        old = python.parse(change.path, change.old_text) if change.kind == "modify" else None
+        path, old_text = change.path, change.old_text
+        tree = python.parse(path, change.new_text)
+        # The old text is parsed only when the new one has findings to compare with.
+        old_parsed: list[ast.Module | Finding | None] = []
+
+        def old(p: str = path, x: str = old_text, kind: str = change.kind, memo=old_parsed):
+            if not memo:
+                memo.append(python.parse(p, x) if kind == "modify" else None)
+            return memo[0]
+
         if isinstance(tree, Finding):
             unparsed += 1
-            if not (isinstance(old, Finding) and old.key == tree.key):
+            before = old()
+            if not (isinstance(before, Finding) and before.key == tree.key):
                 syntax.append(tree.problem)
             continue
-        old_tree = old if isinstance(old, ast.Module) else None
-        path, old_text = change.path, change.old_text
 
-        def old_flakes(t: ast.Module | None = old_tree, p: str = path, x: str = old_text):
-            return python.pyflakes_findings(p, t, x) if t is not None else []
+        def old_flakes(p: str = path, x: str = old_text, old=old):
+            t = old()
+            return python.pyflakes_findings(p, t, x) if isinstance(t, ast.Module) else []
 
-        def old_imports(t: ast.Module | None = old_tree, p: str = path):
-            return python.import_findings(p, t, before, old_cache) if t is not None else []
+        def old_imports(p: str = path, old=old):
+            t = old()
+            return (
+                python.import_findings(p, t, before_read, old_cache)
+                if isinstance(t, ast.Module)
+                else []
+            )
 
         flakes += introduced(python.pyflakes_findings(path, tree, change.new_text), old_flakes)
         imports += introduced(python.import_findings(path, tree, after, new_cache), old_imports)
