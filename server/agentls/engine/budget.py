@@ -3,8 +3,8 @@
 The window comes from the `context_window` setting, else the provider (`learn_window`).
 What it holds, in tokens estimated like `agentls.context.gather` (characters / 4):
 
-    window = answer reserve + fixed prompt (agent prompt, rules, example, the document,
-             the request) + workspace context (tree, related files, project rules)
+    window = answer reserve + fixed prompt (agent prompt, answer-format rules, example,
+             the document, the request) + workspace context (tree, files, project rules)
 
 `context_budget` gives the context what is left (at most `context.max_tokens`);
 `check_fits` refuses a prompt that still cannot fit, before anything is sent. The engine
@@ -61,15 +61,20 @@ def context_budget(
     return max(0, min(max_tokens, left))
 
 
-def check_fits(estimated_tokens: int, window: ContextWindow, reserve: int) -> None:
-    """Raise `PromptTooLarge` when the prompt and the answer reserve exceed the window."""
+def check_fits(
+    estimated_tokens: int, window: ContextWindow, reserve: int, *, max_tokens_set: bool = False
+) -> None:
+    """Raise `PromptTooLarge` when the prompt and the answer reserve exceed the window.
+    `max_tokens_set`: the reserve is the user's `max_tokens`, so lowering it is advice too."""
     if estimated_tokens + reserve <= window.tokens:
         return
+    whose = " (max_tokens)" if max_tokens_set else ""
+    lower = " Or lower max_tokens." if max_tokens_set else ""
     raise PromptTooLarge(
         f"The prompt is too large for the model's context window: about "
-        f"{estimated_tokens:,} tokens plus {reserve:,} kept for the answer, but the window "
-        f"holds {window.tokens:,} tokens (from {window.source}). Nothing was sent. "
-        f"{WINDOW_ADVICE}",
+        f"{estimated_tokens:,} tokens plus {reserve:,} kept for the answer{whose}, but the "
+        f"window holds {window.tokens:,} tokens (from {window.source}). Nothing was sent. "
+        f"{WINDOW_ADVICE}{lower}",
         estimated_tokens,
         window.tokens,
     )
@@ -93,7 +98,7 @@ def fit_context(
         return settings.context
     reserve = answer_reserve(window.tokens, settings.max_tokens)
     fixed = estimate_tokens(prompt(NO_CONTEXT))
-    check_fits(fixed, window, reserve)
+    check_fits(fixed, window, reserve, max_tokens_set=settings.max_tokens is not None)
     document_chars = len(document.text) + FILE_OVERHEAD_CHARS if document is not None else 0
     budget = context_budget(
         window=window.tokens,
@@ -110,4 +115,7 @@ def check_prompt(
 ) -> None:
     """`check_fits` for the built messages; nothing to check when the window is unknown."""
     if window is not None:
-        check_fits(estimate_tokens(messages), window, answer_reserve(window.tokens, max_tokens))
+        reserve = answer_reserve(window.tokens, max_tokens)
+        check_fits(
+            estimate_tokens(messages), window, reserve, max_tokens_set=max_tokens is not None
+        )

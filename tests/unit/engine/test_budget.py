@@ -83,6 +83,7 @@ def test_a_prompt_over_the_window_is_refused_with_what_to_change() -> None:
     for advice in ("select less code", "context.max_tokens", "context.project_rules: false"):
         assert advice in message
     assert "-c 8192" in message and "num_ctx" in message and "set context_window" in message
+    assert "max_tokens)" not in message and "lower max_tokens" not in message  # not set
 
 
 def prompt_of(size: int) -> Prompt:
@@ -117,8 +118,10 @@ def test_check_prompt_uses_max_tokens_as_the_reserve() -> None:
     messages = (ChatMessage("user", "x" * 4 * 1000),)
     check_prompt(messages, WINDOW, None)  # 1004 + 512 fits
     check_prompt(messages, None, 10**6)  # unknown window: nothing to check
-    with pytest.raises(PromptTooLarge):
+    with pytest.raises(PromptTooLarge) as caught:
         check_prompt(messages, WINDOW, 1100)
+    assert "plus 1,100 kept for the answer (max_tokens)" in str(caught.value)
+    assert str(caught.value).endswith("Or lower max_tokens.")
 
 
 def test_no_context_is_empty() -> None:
