@@ -119,3 +119,34 @@ def check_prompt(
         check_fits(
             estimate_tokens(messages), window, reserve, max_tokens_set=max_tokens is not None
         )
+
+
+# On windows up to this size the answer reserve is also sent as the answer's limit, so a
+# looping small model stops where the budget planned instead of running the window full.
+CAPPED_WINDOW_MAX = 16_384
+
+
+def answer_limit(window: ContextWindow | None, max_tokens: int | None) -> int | None:
+    """The `max_tokens` to send: the user's, else the reserve on a small known window."""
+    if max_tokens is not None or window is None or window.tokens > CAPPED_WINDOW_MAX:
+        return max_tokens
+    return answer_reserve(window.tokens, None)
+
+
+def fit_repair(
+    first: Sequence[ChatMessage],
+    rounds: Sequence[ChatMessage],
+    window: ContextWindow | None,
+    max_tokens: int | None,
+) -> tuple[ChatMessage, ...] | None:
+    """The repair conversation: the first request plus every round so far, or, when that
+    no longer fits the window, the first request plus the latest round only (its last two
+    messages). None when even that cannot fit: repairing stops there."""
+    whole = (*first, *rounds)
+    if window is None:
+        return whole
+    reserve = answer_reserve(window.tokens, max_tokens)
+    for candidate in (whole, (*first, *rounds[-2:])):
+        if estimate_tokens(candidate) + reserve <= window.tokens:
+            return candidate
+    return None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import os
 import time
 import uuid
 from collections.abc import Callable, Mapping, Sequence
@@ -22,7 +23,13 @@ from agentls.context.index import WorkspaceIndex
 from agentls.context.secrets import redact, redact_values
 from agentls.edits import build_changeset, parse_answer
 from agentls.edits.model import ChangeSet, Problem
-from agentls.engine.budget import check_prompt, fit_context, learn_window
+from agentls.engine.budget import (
+    answer_limit,
+    check_prompt,
+    fit_context,
+    fit_repair,
+    learn_window,
+)
 from agentls.engine.edit_format import choose_edit_format, choose_prompt_profile
 from agentls.engine.model import Progress, ProgressCallback, RunOutcome, RunRequest
 from agentls.engine.prompt import build_messages, request_text
@@ -145,9 +152,16 @@ def _errors(changes: ChangeSet) -> list[Problem]:
     return [p for p in changes.problems if p.severity == "error"]
 
 
-async def check_changes(request: RunRequest, changes: ChangeSet) -> CheckReport:
-    """The check stage: built-in checks of the change's new texts, off the event loop.
-    Syntax is among them; only problems the change introduces are reported."""
+async def check_changes(
+    request: RunRequest,
+    changes: ChangeSet,
+    settings: Settings | None = None,
+    report: ProgressCallback = _ignore,
+    secret_values: Sequence[str] = (),
+) -> CheckReport:
+    """The check stage: built-in checks of the change's new texts, off the event loop;
+    then, when those pass, the user's `checks.commands` on a shadow copy. Syntax is
+    among them; only problems the change introduces are reported."""
     if changes.is_empty:
         return CheckReport()
 
@@ -158,7 +172,28 @@ async def check_changes(request: RunRequest, changes: ChangeSet) -> CheckReport:
 
     target = request.document.path if request.document is not None else None
     check = CheckInput(changes, request.workspace_root, target, request.scope == "selection", read)
-    return await asyncio.to_thread(run_builtin_checks, check)
+    found = await asyncio.to_thread(run_builtin_checks, check)
+    commands = settings.checks.commands if settings is not None else ()
+    if not commands or found.problems or _errors(changes):
+        return found
+    from agentls.checks.project import run_project_checks
+
+    results, problems = await run_project_checks(
+        request.workspace_root,
+        [f for f in changes.files if f.edits or f.kind == "create"],
+        commands,
+        timeout=settings.checks.timeout if settings is not None else 120.0,
+        limit=settings.checks.max_output if settings is not None else 4_000,
+        env=_command_env(secret_values),
+        report=lambda text: report(Progress("checking", text)),
+    )
+    return CheckReport((*found.results, *results), tuple(problems))
+
+
+def _command_env(secret_values: Sequence[str]) -> dict[str, str]:
+    """The environment for project checks: ours, minus the variables holding our keys."""
+    secrets = set(secret_values)
+    return {k: v for k, v in os.environ.items() if v not in secrets}
 
 
 async def _ask(provider: Provider, request: ChatRequest, report: ProgressCallback) -> Answer:
@@ -226,7 +261,8 @@ async def run_agent(
     temperature = (
         request.agent.temperature if request.agent.temperature is not None else settings.temperature
     )
-    chat = ChatRequest(model, messages, temperature, settings.max_tokens)
+    limit = answer_limit(window, settings.max_tokens)
+    chat = ChatRequest(model, messages, temperature, limit)
     answer = _scrubbed(await _ask(provider, chat, report), secret_values)
     input_tokens, output_tokens = answer.usage.input_tokens, answer.usage.output_tokens
 
@@ -238,9 +274,9 @@ async def run_agent(
         report(Progress("applying", "Reading the answer"))
         changes = answer_to_changes(answer.text, request, started_ns)
         report(Progress("checking", "Checking the change"))
-        checked = await check_changes(request, changes)
+        checked = await check_changes(request, changes, settings, report, secret_values)
         first_explanation = changes.explanation
-        conversation = list(messages)
+        conversation: list[ChatMessage] = []  # the repair rounds after the first request
         last = answer
         rounds = settings.repair_rounds
         while rounds_used < rounds and (_errors(changes) or checked.problems):
@@ -252,7 +288,11 @@ async def run_agent(
                 ChatMessage("assistant", last.text),
                 ChatMessage("user", scrub(feedback, None)),
             ]
-            repair = ChatRequest(model, tuple(conversation), temperature, settings.max_tokens)
+            fitted = fit_repair(messages, conversation, window, settings.max_tokens)
+            if fitted is None:  # another round cannot fit the window: report what remains
+                rounds_used -= 1
+                break
+            repair = ChatRequest(model, fitted, temperature, limit)
             last = _scrubbed(await _ask(provider, repair, report), secret_values)
             input_tokens = _add(input_tokens, last.usage.input_tokens)
             output_tokens = _add(output_tokens, last.usage.output_tokens)
@@ -260,7 +300,7 @@ async def run_agent(
             if not changes.explanation:
                 changes = ChangeSet(changes.files, first_explanation, changes.problems)
             report(Progress("checking", "Checking the change"))
-            checked = await check_changes(request, changes)
+            checked = await check_changes(request, changes, settings, report, secret_values)
 
     base_versions: Mapping[str, int | None] = {
         f.path: (

@@ -126,3 +126,28 @@ def test_check_prompt_uses_max_tokens_as_the_reserve() -> None:
 
 def test_no_context_is_empty() -> None:
     assert NO_CONTEXT.files == () and NO_CONTEXT.tree == "" and NO_CONTEXT.estimated_tokens == 0
+
+
+def test_a_small_known_window_caps_the_answer_and_a_large_one_does_not() -> None:
+    from agentls.engine.budget import answer_limit
+    from agentls.llm.base import ContextWindow
+
+    assert answer_limit(ContextWindow(4096, "props"), None) == 1024
+    assert answer_limit(ContextWindow(4096, "props"), 300) == 300
+    assert answer_limit(ContextWindow(128_000, "table"), None) is None
+    assert answer_limit(None, None) is None
+
+
+def test_repair_rounds_drop_older_rounds_then_stop_when_nothing_fits() -> None:
+    from agentls.engine.budget import fit_repair
+    from agentls.llm.base import ChatMessage, ContextWindow
+
+    first = (ChatMessage("system", "s" * 400), ChatMessage("user", "u" * 400))
+    round_one = [ChatMessage("assistant", "a" * 3000), ChatMessage("user", "fix 1")]
+    round_two = [ChatMessage("assistant", "b" * 400), ChatMessage("user", "fix 2")]
+    window = ContextWindow(1024, "props")  # reserve 256 -> 768 tokens of prompt
+    assert fit_repair(first, round_one[:0], None, None) == first
+    assert fit_repair(first, round_two, window, None) == (*first, *round_two)
+    # Both rounds would be ~830 tokens: only the latest round is kept.
+    assert fit_repair(first, [*round_one, *round_two], window, None) == (*first, *round_two)
+    assert fit_repair(first, round_one, window, None) is None
