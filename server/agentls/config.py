@@ -9,9 +9,10 @@ API keys are never settings: only environment variables hold them.
 
 from __future__ import annotations
 
+import shlex
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 ProviderName = Literal["openai", "anthropic", "ollama", "local"]
 EditFormat = Literal["auto", "whole", "search-replace", "udiff"]
@@ -73,6 +74,23 @@ class ChecksSettings(_Section):
         description="When checks still fail after the last repair round: refuse (apply "
         "nothing), confirm (ask the user where the editor can), or apply with a warning.",
     )
+    commands: tuple[tuple[str, ...], ...] = Field(
+        (),
+        description="Project checks run on a shadow copy with the change: argv lists, or "
+        "strings split like a shell would (none is started). A repository's .agentls.yaml "
+        "may set them only in a trusted workspace.",
+    )
+    timeout: float = Field(120.0, gt=0, description="Seconds one project check may run.")
+    max_output: int = Field(4_000, ge=200, description="Output characters sent to the model.")
+
+    @field_validator("commands", mode="before")
+    @classmethod
+    def _split_strings(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = [value]
+        if isinstance(value, list | tuple):
+            return [shlex.split(item) if isinstance(item, str) else item for item in value]
+        return value
 
 
 class Settings(_Section):
@@ -100,6 +118,12 @@ class Settings(_Section):
     )
     allow_sensitive_edits: bool = Field(
         False, description="Apply sensitive-file edits in editors that cannot ask (user only)."
+    )
+    trusted_workspaces: tuple[str, ...] = Field(
+        (), description="Folders whose .agentls.yaml may set checks.commands (user only)."
+    )
+    workspace_trusted: bool = Field(
+        False, description="The editor trusts this workspace (VS Code workspace trust)."
     )
     log_level: Literal["error", "warning", "info", "debug"] = "info"
     http: HttpSettings = HttpSettings()

@@ -92,6 +92,7 @@ class _Layer:
     split_strings: bool = False  # env: "a,b" means a list
     blank_is_unset: bool = False  # editor UIs send null / "" for settings left empty
     untrusted: bool = False  # the repository's own file: see _untrusted_refusal
+    trusted: bool = False  # ...which the user trusts: it may set checks.commands
 
 
 def load_settings(
@@ -106,10 +107,11 @@ def load_settings(
     layers: list[_Layer] = []
     user_file = user_config_path(env, home)
     layers.extend(_file_layer(user_file, _display(user_file, env, home), problems))
+    editor_layers = _editor_layer(editor_settings, problems) if editor_settings else []
     if workspace_root is not None:
-        layers.extend(_workspace_layer(workspace_root, problems))
-    if editor_settings:
-        layers.extend(_editor_layer(editor_settings, problems))
+        trusted = _trusted(workspace_root, [*layers, *editor_layers], env, home)
+        layers.extend(_workspace_layer(workspace_root, problems, trusted))
+    layers.extend(editor_layers)
     layers.append(_env_layer(env))
 
     chosen: dict[str, Any] = {}
@@ -184,7 +186,40 @@ def _file_layer(path: Path, source: str, problems: list[ConfigProblem]) -> list[
     return [_Layer(source, data)]
 
 
-def _workspace_layer(root: Path, problems: list[ConfigProblem]) -> list[_Layer]:
+def _trusted(
+    root: Path, own_layers: list[_Layer], env: Mapping[str, str], home: Path | None
+) -> bool:
+    """Whether the user's own settings trust this folder: it is in `trusted_workspaces`
+    (user file or editor settings, `~` allowed), or the editor says `workspace_trusted`."""
+    try:
+        here = root.resolve()
+    except OSError:
+        return False
+    for layer in own_layers:
+        if layer.values.get("workspace_trusted") is True:
+            return True
+        folders = layer.values.get("trusted_workspaces")
+        if isinstance(folders, str):
+            folders = [folders]
+        if not isinstance(folders, list | tuple):
+            continue
+        for folder in folders:
+            if not isinstance(folder, str) or not folder.strip():
+                continue
+            path = Path(folder)
+            if folder.startswith("~"):
+                path = _home(env, home) / folder[1:].lstrip("/")
+            try:
+                if path.is_absolute() and path.resolve() == here:
+                    return True
+            except OSError:
+                continue
+    return False
+
+
+def _workspace_layer(
+    root: Path, problems: list[ConfigProblem], trusted: bool = False
+) -> list[_Layer]:
     present = [name for name in WORKSPACE_FILES if (root / name).is_file()]
     if len(present) > 1:
         message = f"both {' and '.join(present)} exist; using {present[0]}"
@@ -192,7 +227,7 @@ def _workspace_layer(root: Path, problems: list[ConfigProblem]) -> list[_Layer]:
     if not present:
         return []
     return [
-        _Layer(layer.source, layer.values, untrusted=True)
+        _Layer(layer.source, layer.values, untrusted=True, trusted=trusted)
         for layer in _file_layer(root / present[0], present[0], problems)
     ]
 
@@ -239,7 +274,7 @@ def _validated_leaves(
             continue
         outcome = _validate_leaf(dotted, value, split_strings=layer.split_strings)
         if layer.untrusted and not isinstance(outcome, ConfigProblem):
-            outcome = _untrusted_refusal(dotted, outcome) or outcome
+            outcome = _untrusted_refusal(dotted, outcome, layer.trusted) or outcome
         if isinstance(outcome, ConfigProblem):
             prior = sources.get(dotted, DEFAULT_SOURCE)
             consequence = outcome.consequence or (
@@ -314,12 +349,23 @@ _USER_ONLY = {
     "provenance.state_dir": "where agentls writes outside the workspace",
     "allow_sensitive_edits": "whether edits to files that run code apply without asking",
     "sensitive_paths": "which files need your confirmation before an edit",
+    "trusted_workspaces": "which folders are trusted",
+    "workspace_trusted": "whether it is trusted",
 }
+# Commands agentls runs: from a repository's own file only when the user trusts it.
+_TRUSTED_ONLY = {"checks.commands": "commands agentls runs"}
 
 
-def _untrusted_refusal(dotted: str, value: Any) -> ConfigProblem | None:
+def _untrusted_refusal(dotted: str, value: Any, trusted: bool = False) -> ConfigProblem | None:
     """Why the workspace file may not set this value, or None when it may."""
     consequence = "ignored; set it in your user config, editor settings or AGENTLS_* env"
+    if dotted in _TRUSTED_ONLY and not trusted and value:
+        message = (
+            f"a workspace file may set {_TRUSTED_ONLY[dotted]} only in a trusted workspace: "
+            "add this folder to `trusted_workspaces` in your user config, or trust it in "
+            "your editor"
+        )
+        return ConfigProblem("", dotted, message, "warning", "ignored; nothing is run")
     if dotted in _USER_ONLY:
         message = f"a workspace file cannot choose {_USER_ONLY[dotted]}"
         return ConfigProblem("", dotted, message, "warning", consequence)
