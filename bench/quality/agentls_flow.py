@@ -68,8 +68,11 @@ def run_agentls(
     model: str,
     temperature: float,
     max_tokens: int,
+    source: Path | None = None,
     timeout: float = RUN_TIMEOUT,
 ) -> AgentlsRun:
+    """``source``: a folder holding an agentls ``server/`` tree to run instead of the
+    installed package (see `snapshot_source`)."""
     argv = [
         *agentls_command(),
         "run",
@@ -89,6 +92,8 @@ def run_agentls(
         env = run_env(
             base_url, model, temperature=temperature, max_tokens=max_tokens, home=Path(home)
         )
+        if source is not None:
+            env["PYTHONPATH"] = str(source / "server")
         try:
             done = subprocess.run(
                 argv, env=env, capture_output=True, text=True, timeout=timeout, check=False
@@ -151,3 +156,22 @@ def _crashed(code: int, reason: str, stderr_tail: str, started: float) -> Agentl
         stderr_tail=stderr_tail,
         seconds=time.monotonic() - started,
     )
+
+
+def snapshot_source(rev: str, repo: Path, target: Path) -> str:
+    """Extract agentls's ``server/`` and ``agents/`` at ``rev`` into ``target``, so a run
+    measures one commit even while the working tree is being edited. Returns the
+    commit's short hash."""
+    short = subprocess.run(
+        ["git", "rev-parse", "--short", f"{rev}^{{commit}}"],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    target.mkdir(parents=True, exist_ok=True)
+    archive = subprocess.run(
+        ["git", "archive", short, "server", "agents"], cwd=repo, capture_output=True, check=True
+    )
+    subprocess.run(["tar", "-x", "-C", str(target)], input=archive.stdout, check=True)
+    return short

@@ -32,7 +32,8 @@ the task's workspace; the **naive** flow sends the same model one message (the f
 the selection marked, the instruction, "answer with only the replacement code in one code
 block") and pastes the first code block over the selection. Both use temperature 0.2 and
 the same answer limit. A hidden check then decides: **correct** (check passes),
-**refused** (nothing changed, agentls said why), **wrong** (something changed, check
+**refused** (nothing changed, agentls said why; "crashed" when agentls exited without its
+JSON result, e.g. a traceback), **wrong** (something changed, check
 fails), **no change** (nothing changed, no reason). **Wrong file** counts runs that changed
 or created a file outside the task's allowed set, whatever the outcome.
 """
@@ -67,11 +68,13 @@ def summary_rows(runs: list[dict[str, Any]]) -> list[list[str]]:
         tokens = [t for r in mine if (t := _tokens(r)) is not None]
         inputs = [r["input_tokens"] for r in mine if r.get("input_tokens") is not None]
         outputs = [r["output_tokens"] for r in mine if r.get("output_tokens") is not None]
+        crashed = sum(1 for r in mine if r.get("status") == "crashed")
+        refused = cell(REFUSED) + (f", {crashed} crashed" if crashed else "")
         rows.append(
             [
                 flow,
                 cell(CORRECT),
-                cell(REFUSED),
+                refused,
                 cell(WRONG),
                 str(sum(1 for r in mine if r.get("wrong_file"))),
                 cell(NO_CHANGE),
@@ -89,7 +92,8 @@ def _outcomes(runs: list[dict[str, Any]]) -> str:
     if not runs:
         return "–"
     marks = [
-        _SHORT.get(r["outcome"], r["outcome"]) + ("+wf" if r.get("wrong_file") else "")
+        ("crashed" if r.get("status") == "crashed" else _SHORT.get(r["outcome"], r["outcome"]))
+        + ("+wf" if r.get("wrong_file") else "")
         for r in sorted(runs, key=lambda r: r["repeat"])
     ]
     correct = sum(1 for r in runs if r["outcome"] == CORRECT)

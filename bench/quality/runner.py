@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.quality import report
-from bench.quality.agentls_flow import run_agentls
+from bench.quality.agentls_flow import run_agentls, snapshot_source
 from bench.quality.classify import classify
 from bench.quality.models import API_KEY, LlamaServer, ModelError, embedded_model
 from bench.quality.naive import run_naive
@@ -41,7 +41,12 @@ def model_slug(name: str) -> str:
 
 
 def run_one(
-    task: Task, flow: str, repeat: int, endpoint: Endpoint, scratch: Path
+    task: Task,
+    flow: str,
+    repeat: int,
+    endpoint: Endpoint,
+    scratch: Path,
+    source: Path | None = None,
 ) -> dict[str, Any]:
     """Run ``task`` through ``flow`` on a fresh workspace copy; the result as plain data."""
     workspace = copy_workspace(task, scratch / f"{task.name}-{flow}-{repeat}")
@@ -58,6 +63,7 @@ def run_one(
             model=endpoint.model,
             temperature=TEMPERATURE,
             max_tokens=MAX_TOKENS,
+            source=source,
         )
         status, reason = run.status, run.reason
         record.update(
@@ -143,6 +149,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--threads", type=int, default=2, help="embedded server threads (1-2)")
     parser.add_argument("--smoke", action="store_true", help="two small tasks, once; temp output")
     parser.add_argument("--out", type=Path, help="the report (default docs/quality.md)")
+    parser.add_argument(
+        "--at-commit",
+        metavar="REV",
+        help="run agentls as committed at REV (e.g. HEAD) instead of the working tree",
+    )
     args = parser.parse_args(argv)
     if bool(args.base_url) != bool(args.model):
         parser.error("--base-url and --model go together")
@@ -174,6 +185,10 @@ def main(argv: list[str] | None = None) -> int:
             )
             print(f"starting llama.cpp with {model.path.name} (ctx {args.ctx})", flush=True)
             endpoint, sha = Endpoint(server.start(), model.name), model.sha256
+        source, commit = None, _commit()
+        if args.at_commit:
+            source = scratch / "agentls-src"
+            commit = snapshot_source(args.at_commit, REPO, source)
         meta = {
             "date": datetime.now(UTC).strftime("%Y-%m-%d %H:%M"),
             "model": endpoint.model,
@@ -184,7 +199,7 @@ def main(argv: list[str] | None = None) -> int:
             "temperature": TEMPERATURE,
             "max_tokens": MAX_TOKENS,
             "cores": os.cpu_count(),
-            "commit": _commit(),
+            "commit": commit,
             "tasks": [{"name": t.name, "language": t.language, "scope": t.scope} for t in tasks],
         }
         results_dir.mkdir(parents=True, exist_ok=True)
@@ -194,7 +209,7 @@ def main(argv: list[str] | None = None) -> int:
         for repeat in range(1, repeats + 1):
             for task in tasks:
                 for flow in ("agentls", "naive"):
-                    record = run_one(task, flow, repeat, endpoint, scratch)
+                    record = run_one(task, flow, repeat, endpoint, scratch, source)
                     runs.append(record)
                     print(
                         f"[{time.monotonic() - started:6.0f}s] r{repeat} {task.name:<24} "

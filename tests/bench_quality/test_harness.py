@@ -188,3 +188,12 @@ def test_qwen_is_joined_from_its_parts_and_refused_on_a_checksum_mismatch(tmp_pa
     else:
         raise AssertionError("a mismatching join was accepted")
     assert not list((tmp_path / "b").glob("*.gguf*"))
+
+
+def test_snapshot_source_extracts_a_commit_that_python_can_import(tmp_path: Path) -> None:
+    from bench.quality.agentls_flow import snapshot_source
+    from bench.quality.runner import REPO
+
+    short = snapshot_source("HEAD", REPO, tmp_path)
+    assert short and (tmp_path / "server" / "agentls" / "cli_run.py").is_file()
+    assert (tmp_path / "agents").is_dir()
