@@ -4,6 +4,7 @@ of runs that failed."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -192,3 +193,19 @@ async def test_a_model_error_leaves_the_callers_recorder_with_the_prompt_and_the
     assert not transcript.answers
     assert transcript.error is not None and "500" in transcript.error
     assert KEY not in transcript.error
+
+
+async def test_a_cancelled_run_says_so_in_the_callers_recorder(
+    workspace: Path, provider: OpenAICompatProvider, fake_model: FakeModel
+) -> None:
+    fake_model.script([Turn(GOOD, delay=30)])
+    recorder = TranscriptRecorder()
+    task = asyncio.ensure_future(run(workspace, provider, recorder=recorder))
+    while not fake_model.requests:
+        await asyncio.sleep(0.02)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    transcript = recorder.snapshot()
+    assert transcript.error == "cancelled while waiting for the model"
+    assert transcript.messages and not transcript.answers
