@@ -10,8 +10,7 @@ JavaScript file through `node --check` (a child process, so its cost is node's s
 from __future__ import annotations
 
 import shutil
-import time
-from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 from agentls.checks.model import CheckInput, CheckReport
@@ -19,19 +18,10 @@ from agentls.checks.stage import run_builtin_checks
 from agentls.edits import minimal_edits
 from agentls.edits.model import ChangeSet, FileChange
 from bench.report import Section, Table, Target
-from bench.stats import Summary
+from bench.stats import Summary, times_ms
 from bench.workspaces import big_python_file, scattered_changes
 
 LINES = 1_000
-
-
-def _times(work: Callable[[], object], repeats: int) -> list[float]:
-    samples = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        work()
-        samples.append((time.perf_counter() - start) * 1000)
-    return samples
 
 
 def _input(old: str, new: str, path: str, workspace: dict[str, str]) -> CheckInput:
@@ -80,7 +70,7 @@ def measure(*, smoke: bool) -> Section:
         report: CheckReport = run_builtin_checks(check)
         if len(report.problems) != expected:
             raise RuntimeError(f"bench {label}: {[p.message for p in report.problems]}")
-        s = Summary.of(_times(lambda c=check: run_builtin_checks(c), repeats))
+        s = Summary.of(times_ms(partial(run_builtin_checks, check), repeats))
         if label.startswith("clean"):
             python_p50 = s.median
         rows.append(
@@ -98,7 +88,7 @@ def measure(*, smoke: bool) -> Section:
         js_check = _input(
             js_old, scattered_changes(js_old, 10).replace("#", "//"), "web/big.js", {}
         )
-        s = Summary.of(_times(lambda: run_builtin_checks(js_check), max(3, repeats // 5)))
+        s = Summary.of(times_ms(lambda: run_builtin_checks(js_check), max(3, repeats // 5)))
         rows.append(
             [
                 "JavaScript, `node --check`",

@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 from agentls.config import ContextSettings
@@ -20,17 +18,8 @@ from agentls.context.gather import gather_context
 from agentls.context.index import WorkspaceIndex
 from agentls.engine.model import DocumentSnapshot
 from bench.report import Section, Table, Target
-from bench.stats import Summary
+from bench.stats import Summary, times_ms
 from bench.workspaces import first_module, make_repo
-
-
-def _times(work: Callable[[], object], repeats: int) -> list[float]:
-    samples = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        work()
-        samples.append((time.perf_counter() - start) * 1000)
-    return samples
 
 
 def _gather(index: WorkspaceIndex, scope: str, document: DocumentSnapshot) -> object:
@@ -53,10 +42,10 @@ def _cases(root: Path, repeats: int) -> dict[str, list[float]]:
     warm = WorkspaceIndex(root, settings)
     listed = len(warm.files())
     results = {
-        "list, cold": _times(lambda: WorkspaceIndex(root, settings).files(), repeats),
-        "gather selection, warm": _times(lambda: _gather(warm, "selection", document), repeats),
-        "gather workspace, warm": _times(lambda: _gather(warm, "workspace", document), repeats),
-        "list + gather selection, cold": _times(
+        "list, cold": times_ms(lambda: WorkspaceIndex(root, settings).files(), repeats),
+        "gather selection, warm": times_ms(lambda: _gather(warm, "selection", document), repeats),
+        "gather workspace, warm": times_ms(lambda: _gather(warm, "workspace", document), repeats),
+        "list + gather selection, cold": times_ms(
             lambda: _gather(WorkspaceIndex(root, settings), "selection", document), repeats
         ),
     }

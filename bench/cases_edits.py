@@ -8,22 +8,12 @@ whole-file fences and once as SEARCH/REPLACE blocks.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 from functools import partial
 
 from agentls.edits import build_changeset, minimal_edits, parse_answer
 from bench.report import Section, Table, Target
-from bench.stats import Summary
+from bench.stats import Summary, times_ms
 from bench.workspaces import big_python_file, scattered_changes
-
-
-def _times(work: Callable[[], object], repeats: int) -> list[float]:
-    samples = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        work()
-        samples.append((time.perf_counter() - start) * 1000)
-    return samples
 
 
 def _whole_file_answer(files: dict[str, str], changes: int) -> str:
@@ -68,7 +58,7 @@ def measure(*, smoke: bool) -> Section:
     for count in (1, 10, 100):
         new = scattered_changes(old, count)
         produced = len(minimal_edits(old, new))
-        s = Summary.of(_times(partial(minimal_edits, old, new), repeats))
+        s = Summary.of(times_ms(partial(minimal_edits, old, new), repeats))
         diff_p50[count] = s.median
         rows.append(
             [f"{lines:,} lines, {count} changes", str(produced), f"{s.median:.2f}", f"{s.p99:.2f}"]
@@ -94,7 +84,7 @@ def measure(*, smoke: bool) -> Section:
     rows = []
     for label, answer, texts, runs in cases:
         runs = min(runs, 2) if smoke else runs
-        parse = Summary.of(_times(partial(parse_answer, answer), max(3, runs)))
+        parse = Summary.of(times_ms(partial(parse_answer, answer), max(3, runs)))
         samples, result = [], (0, 0)
         for _ in range(runs):
             start = time.perf_counter()

@@ -3,8 +3,19 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+
+
+def times_ms(work: Callable[[], object], repeats: int) -> list[float]:
+    """Wall time of `repeats` calls of `work`, in milliseconds."""
+    samples = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        work()
+        samples.append((time.perf_counter() - start) * 1000)
+    return samples
 
 
 def percentile(samples: Sequence[float], q: float) -> float:
