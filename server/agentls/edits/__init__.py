@@ -6,7 +6,6 @@ Public API (everything else is private to the package):
 - `ParsedAnswer.paths`: the paths named, as written; `ParsedAnswer.with_paths(confined)`.
 - `build_changeset(parsed, *, files, scope, target_path, selection) -> ChangeSet`.
 - `minimal_edits(old, new) -> tuple[TextEdit, ...]`, `apply_edits(text, edits) -> str`.
-- `check_syntax(path, text) -> Problem | None`, `repair_feedback(problems) -> str`.
 - `confine(root, raw) -> str | PathRefusal` (re-exported from `agentls.paths`).
 """
 
@@ -20,10 +19,8 @@ from agentls.edits.blocks import (
 )
 from agentls.edits.build import build_changeset
 from agentls.edits.diff import apply_edits, minimal_edits
-from agentls.edits.feedback import repair_feedback
 from agentls.edits.model import ChangeSet, FileChange, Problem, TextEdit
 from agentls.edits.parse import parse_answer
-from agentls.edits.syntax import check_syntax
 from agentls.paths import PathRefusal, confine
 
 __all__ = [
@@ -40,9 +37,7 @@ __all__ = [
     "WholeFile",
     "apply_edits",
     "build_changeset",
-    "check_syntax",
     "confine",
     "minimal_edits",
     "parse_answer",
-    "repair_feedback",
 ]

@@ -67,6 +67,21 @@ def test_other_error_class_messages(new: str, expected: str) -> None:
     assert expected in messages(check({}, {"a.py": new}))[0]
 
 
+def test_a_syntax_error_names_line_and_column_and_quotes_the_line() -> None:
+    problem = check({}, {"app/x.py": "x = 1\ndef f(:\n    pass\n"}).problems[0]
+    assert problem.path == "app/x.py"
+    assert problem.message.startswith("Python syntax error at line 2, column 7")
+    assert problem.hints == ("2 | def f(:",)
+
+
+def test_a_null_byte_is_a_problem_not_a_crash() -> None:
+    assert len(check({}, {"x.pyi": "x = 1\x00\n"}).problems) == 1
+
+
+def test_prose_files_are_not_checked() -> None:
+    assert check({}, {"notes.md": "def f(:"}).results == ()
+
+
 def test_a_syntax_error_is_reported_unless_the_file_had_the_same_one() -> None:
     broken = "def f(:\n"
     report = check({"a.py": "x = 1\n"}, {"a.py": broken})
