@@ -84,7 +84,6 @@ def run_agentls(
         scope,
         "--apply",
         "--json",
-        "--transcript",
         instruction,
     ]
     started = time.monotonic()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -18,10 +19,11 @@ from pathlib import Path
 from typing import Any
 
 from bench.quality import report
-from bench.quality.agentls_flow import run_agentls, snapshot_source
+from bench.quality.agentls_flow import MAX_KEPT_CHARS, run_agentls, snapshot_source
 from bench.quality.classify import classify
 from bench.quality.models import API_KEY, LlamaServer, ModelError, embedded_model
 from bench.quality.naive import run_naive
+from bench.quality.recorder import Recorder
 from bench.quality.tasks import Task, changed_files, copy_workspace, load_tasks, run_check, snapshot
 
 REPO = Path(__file__).resolve().parents[2]
@@ -47,6 +49,7 @@ def run_one(
     endpoint: Endpoint,
     scratch: Path,
     source: Path | None = None,
+    recorder: Recorder | None = None,
 ) -> dict[str, Any]:
     """Run ``task`` through ``flow`` on a fresh workspace copy; the result as plain data."""
     workspace = copy_workspace(task, scratch / f"{task.name}-{flow}-{repeat}")
@@ -54,12 +57,14 @@ def run_one(
     record: dict[str, Any] = {"task": task.name, "flow": flow, "repeat": repeat}
     status = reason = ""
     if flow == "agentls":
+        if recorder is not None:
+            recorder.take()  # forget anything left over from an earlier run
         run = run_agentls(
             workspace,
             task.file_spec,
             task.scope,
             task.instruction,
-            base_url=endpoint.base_url,
+            base_url=recorder.base_url if recorder else endpoint.base_url,
             model=endpoint.model,
             temperature=TEMPERATURE,
             max_tokens=MAX_TOKENS,
@@ -75,7 +80,7 @@ def run_one(
             repair_rounds=run.repair_rounds,
             problems=run.problems,
             explanation=run.explanation,
-            answers=run.answers,
+            answers=[a[:MAX_KEPT_CHARS] for a in recorder.take()] if recorder else run.answers,
             stderr_tail=run.stderr_tail,
         )
     else:
@@ -96,7 +101,7 @@ def run_one(
             input_tokens=naive.answer.input_tokens,
             output_tokens=naive.answer.output_tokens,
             seconds=round(naive.seconds, 2),
-            answers=[naive.answer.text[:4000]],
+            answers=[naive.answer.text[:MAX_KEPT_CHARS]],
             error=naive.answer.error,
         )
     changed = changed_files(before, snapshot(workspace))
@@ -175,6 +180,7 @@ def main(argv: list[str] | None = None) -> int:
     else:
         results_dir, out = report.RESULTS_DIR, args.out or REPO / "docs" / "quality.md"
     server: LlamaServer | None = None
+    stack = contextlib.ExitStack()
     try:
         if args.base_url:
             endpoint, sha = Endpoint(args.base_url.rstrip("/"), args.model), None
@@ -206,10 +212,11 @@ def main(argv: list[str] | None = None) -> int:
         result_file = results_dir / f"{model_slug(endpoint.model)}.json"
         runs: list[dict[str, Any]] = []
         started = time.monotonic()
+        recorder = stack.enter_context(Recorder(endpoint.base_url))
         for repeat in range(1, repeats + 1):
             for task in tasks:
                 for flow in ("agentls", "naive"):
-                    record = run_one(task, flow, repeat, endpoint, scratch, source)
+                    record = run_one(task, flow, repeat, endpoint, scratch, source, recorder)
                     runs.append(record)
                     print(
                         f"[{time.monotonic() - started:6.0f}s] r{repeat} {task.name:<24} "
@@ -237,6 +244,7 @@ def main(argv: list[str] | None = None) -> int:
         traceback.print_exc()
         return 1
     finally:
+        stack.close()
         if server is not None:
             server.stop()
         if not args.smoke:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from bench.quality.classify import CORRECT, REFUSED, WRONG
 from bench.quality.naive import ANSWER_RULE
+from bench.quality.recorder import Recorder
 from bench.quality.runner import Endpoint, run_one
 from bench.quality.tasks import load_tasks
 
@@ -32,7 +33,8 @@ def _endpoint(fake: FakeModel) -> Endpoint:
 def test_agentls_correct_naive_wrong(fake_model: FakeModel, tmp_path: Path) -> None:
     (task,) = load_tasks(["paginate-todo"])
     fake_model.script([Turn(GOOD_BODY), Turn(WRONG_BODY, match=ANSWER_RULE)])
-    agentls = run_one(task, "agentls", 1, _endpoint(fake_model), tmp_path)
+    with Recorder(fake_model.openai_base_url) as recorder:
+        agentls = run_one(task, "agentls", 1, _endpoint(fake_model), tmp_path, None, recorder)
     naive = run_one(task, "naive", 1, _endpoint(fake_model), tmp_path)
     assert agentls["outcome"] == CORRECT, agentls
     assert agentls["status"] == "applied" and agentls["changed"] == ["pagination.py"]

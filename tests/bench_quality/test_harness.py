@@ -197,3 +197,16 @@ def test_snapshot_source_extracts_a_commit_that_python_can_import(tmp_path: Path
     short = snapshot_source("HEAD", REPO, tmp_path)
     assert short and (tmp_path / "server" / "agentls" / "cli_run.py").is_file()
     assert (tmp_path / "agents").is_dir()
+
+
+def test_recorder_rebuilds_answers_from_events_and_json() -> None:
+    from bench.quality.recorder import answer_text
+
+    events = (
+        b'data: {"choices":[{"delta":{"role":"assistant"}}]}\n\n'
+        b'data: {"choices":[{"delta":{"content":"Hel"}}]}\n\n'
+        b'data: {"choices":[{"delta":{"content":"lo"}}]}\n\ndata: [DONE]\n\n'
+    )
+    assert answer_text(events) == "Hello"
+    assert answer_text(b'{"choices":[{"message":{"content":"Hi"}}]}') == "Hi"
+    assert answer_text(b"not json") == ""

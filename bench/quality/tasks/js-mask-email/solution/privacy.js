@@ -1,0 +1,10 @@
+"use strict";
+
+// maskEmail("john.doe@example.com") -> "j***@example.com": keep the first character of
+// the part before "@", replace the rest of that part with "***", keep the domain.
+function maskEmail(email) {
+  const [user, domain] = email.split("@");
+  return `${user[0]}***@${domain}`;
+}
+
+module.exports = { maskEmail };
