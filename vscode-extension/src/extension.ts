@@ -41,6 +41,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       }
       updateStatus();
     }),
+    // Trust granted later: the server may now honour the workspace's checks.commands.
+    vscode.workspace.onDidGrantWorkspaceTrust(async () => {
+      await server?.pushSettings();
+    }),
   );
 
   updateStatus();

@@ -144,7 +144,7 @@ export class ServerManager implements vscode.Disposable {
     const clientOptions: LanguageClientOptions = {
       documentSelector: [{ scheme: "file" }, { scheme: "untitled" }],
       outputChannel: this.output,
-      initializationOptions: toServerSettings(userSettingLookup()),
+      initializationOptions: toServerSettings(userSettingLookup(), vscode.workspace.isTrusted),
       // Provenance hovers link to the run's transcript with a `command:` link; trust
       // that one command only.
       markdown: { isTrusted: { enabledCommands: ["agentls.showTranscript"] } },
@@ -176,7 +176,10 @@ export class ServerManager implements vscode.Disposable {
             const lookup = userSettingLookup();
             const raw = await next(params, token);
             if (!Array.isArray(raw)) return raw;
-            return params.items.map((item, i) => (item.section === "agentls" ? toServerSettings(lookup) : raw[i]));
+            const trusted = vscode.workspace.isTrusted;
+            return params.items.map((item, i) =>
+              item.section === "agentls" ? toServerSettings(lookup, trusted) : raw[i],
+            );
           },
         },
       },
@@ -208,7 +211,8 @@ export class ServerManager implements vscode.Disposable {
   /** Pushes the current settings to the running server (no restart needed). */
   async pushSettings(): Promise<void> {
     if (!this.client || this._state !== "running") return;
-    await this.client.sendNotification(DidChangeConfigurationNotification.type, didChangeConfigurationParams(userSettingLookup()));
+    const params = didChangeConfigurationParams(userSettingLookup(), vscode.workspace.isTrusted);
+    await this.client.sendNotification(DidChangeConfigurationNotification.type, params);
   }
 
   /** Sends `workspace/executeCommand`; throws when the server is not running. */

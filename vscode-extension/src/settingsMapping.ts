@@ -41,17 +41,26 @@ function setPath(tree: ServerSettings, keys: readonly string[], value: unknown):
   node[keys[keys.length - 1]] = value;
 }
 
-export function toServerSettings(lookup: Lookup): ServerSettings {
+/**
+ * `trusted`: VS Code's workspace trust. Only then does the server let the workspace's own
+ * `.agentls.yaml` set `checks.commands` (commands it runs). Never read from a setting, so a
+ * repository's `.vscode/settings.json` cannot claim it.
+ */
+export function toServerSettings(lookup: Lookup, trusted = false): ServerSettings {
   const tree: ServerSettings = {};
   for (const [vscodeKey, serverPath] of SETTING_KEYS) {
     const value = lookup(vscodeKey);
     if (isUnset(value)) continue;
     setPath(tree, serverPath, typeof value === "string" ? value.trim() : value);
   }
+  if (trusted) tree.workspace_trusted = true;
   return tree;
 }
 
 /** The `workspace/didChangeConfiguration` params the server expects. */
-export function didChangeConfigurationParams(lookup: Lookup): { settings: { agentls: ServerSettings } } {
-  return { settings: { agentls: toServerSettings(lookup) } };
+export function didChangeConfigurationParams(
+  lookup: Lookup,
+  trusted = false,
+): { settings: { agentls: ServerSettings } } {
+  return { settings: { agentls: toServerSettings(lookup, trusted) } };
 }

@@ -63,6 +63,15 @@ describe("toServerSettings", () => {
     check({ "server.path": "/x/agentls", "server.python": "python3", "server.maxRestarts": 2 }, {}));
 });
 
+test("workspace trust is sent only when VS Code says so", () => {
+  const values: Record<string, unknown> = { model: "m1" };
+  assert.deepEqual(toServerSettings((key) => values[key], true), { model: "m1", workspace_trusted: true });
+  assert.deepEqual(toServerSettings((key) => values[key], false), { model: "m1" });
+  assert.deepEqual(didChangeConfigurationParams((key) => values[key], true), {
+    settings: { agentls: { model: "m1", workspace_trusted: true } },
+  });
+});
+
 test("didChangeConfiguration carries the section under settings.agentls", () => {
   const values: Record<string, unknown> = { model: "m1", "context.maxTokens": 100 };
   assert.deepEqual(didChangeConfigurationParams((key) => values[key]), {
