@@ -16,7 +16,7 @@ from typing import Literal
 from agentls.edits.blocks import Block, DiffHunks, ParsedAnswer, SearchReplace, WholeFile
 from agentls.edits.diff import apply_edits, minimal_edits
 from agentls.edits.line_ends import edits_keeping_line_ends
-from agentls.edits.match import Located, locate, locate_hunk
+from agentls.edits.match import FileLines, Located, locate, locate_hunk
 from agentls.edits.model import ChangeSet, FileChange, Problem
 from agentls.edits.selection import fit_to_selection, instruction_span
 from agentls.edits.text import detect_eol, lf_offset, to_lf
@@ -63,13 +63,22 @@ class _File:
     text: str  # LF working copy
     near: int | None = None  # the selection (LF offset), shifted as edits land
     created: bool = False
+    # The line structure of `text`, carried over each `replace`; any other assignment
+    # to `text` makes a new string, which `lines()` notices by identity.
+    cached: FileLines | None = None
 
     @property
     def exists(self) -> bool:
         return self.original is not None or self.created
 
+    def lines(self) -> FileLines:
+        if self.cached is None or self.cached.text is not self.text:
+            self.cached = FileLines(self.text)
+        return self.cached
+
     def replace(self, start: int, end: int, new: str) -> None:
-        self.text = self.text[:start] + new + self.text[end:]
+        self.cached = self.lines().replaced(start, end, new)
+        self.text = self.cached.text
         if self.near is not None and start <= self.near:
             self.near = start if self.near < end else self.near + len(new) - (end - start)
 
@@ -189,7 +198,10 @@ class _Builder:
         if not st.exists:
             self.problems.append(_missing(path))
             return
-        self.apply_found(st, locate(st.text, block.search, block.replace, near=st.near, path=path))
+        found = locate(
+            st.text, block.search, block.replace, near=st.near, path=path, lines=st.lines()
+        )
+        self.apply_found(st, found)
 
     def diff(self, block: DiffHunks, path: str) -> None:
         st = self.state(path)
@@ -215,8 +227,10 @@ class _Builder:
                 continue
             near = st.near
             if hunk.old_start is not None:
-                near = _line_offset(st.text, hunk.old_start)
-            found = locate_hunk(st.text, hunk.before, hunk.after, near=near, path=path)
+                near = st.lines().offset_of_line(hunk.old_start - 1)
+            found = locate_hunk(
+                st.text, hunk.before, hunk.after, near=near, path=path, lines=st.lines()
+            )
             self.apply_found(st, found)
 
     def apply_found(self, st: _File, found: Located | Problem) -> None:
@@ -541,14 +555,3 @@ def _abridged_line(content: str, old: str) -> str | None:
         if marked and _ABRIDGED.match(line) and line not in old_lines:
             return line.strip()
     return None
-
-
-def _line_offset(text: str, line_number: int) -> int:
-    """Offset where 1-based ``line_number`` starts (clamped)."""
-    offset = 0
-    for _ in range(max(line_number - 1, 0)):
-        nxt = text.find("\n", offset)
-        if nxt < 0:
-            return len(text)
-        offset = nxt + 1
-    return offset

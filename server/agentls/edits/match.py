@@ -20,8 +20,10 @@ On failure the Problem carries "did you mean" lines for a repair round.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import accumulate
 
 from agentls.edits.model import Problem
 from agentls.edits.text import common_indent, indentation, reindent
@@ -44,27 +46,85 @@ class Located:
     rung: str
 
 
-class _Lines:
-    """A text split into lines without their ends, each line's start offset, and an
-    index of lines by their stripped text (so each rung only checks likely places)."""
+class FileLines:
+    """A text's line structure, built only as far as a rung needs it: the lines without
+    their ends, their stripped forms (each rung scans these for its anchor line) and
+    each line's start offset.
+
+    The builder keeps one per file state and hands it to `locate`; `replaced` carries
+    it over an edit by splicing only the lines the edit touched, so a long answer of
+    many blocks does not re-split the file for each block.
+    """
+
+    __slots__ = ("_lines", "_starts", "_stripped", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.lines = text.split("\n")
-        self.starts = [0]
-        for line in self.lines:
-            self.starts.append(self.starts[-1] + len(line) + 1)
-        # Real lines: a final newline does not start another line.
-        self.count = len(self.lines) - (1 if self.lines[-1] == "" else 0)
-        self._by_stripped: dict[str, list[int]] | None = None
+        self._lines: list[str] | None = None
+        self._stripped: list[str] | None = None
+        self._starts: list[int] | None = None
 
-    @classmethod
-    def of(cls, text: str) -> _Lines:
-        return cls(text)
+    @property
+    def lines(self) -> list[str]:
+        if self._lines is None:
+            self._lines = self.text.split("\n")
+        return self._lines
+
+    @property
+    def stripped(self) -> list[str]:
+        if self._stripped is None:
+            self._stripped = list(map(str.strip, self.lines))
+        return self._stripped
+
+    @property
+    def starts(self) -> list[int]:
+        """Each line's start offset, and one past the end (as if the text ended in a newline)."""
+        if self._starts is None:
+            self._starts = list(accumulate(map((1).__add__, map(len, self.lines)), initial=0))
+        return self._starts
+
+    @property
+    def count(self) -> int:
+        """Real lines: a final newline does not start another line."""
+        lines = self.lines
+        return len(lines) - (1 if lines[-1] == "" else 0)
 
     def span(self, first: int, stop: int) -> tuple[int, int]:
         """Offsets of lines [first, stop), including the newline of the last one."""
         return self.starts[first], min(self.starts[stop], len(self.text))
+
+    def offset_of_line(self, index: int) -> int:
+        """Where 0-based line ``index`` starts (clamped to the text)."""
+        return min(self.starts[max(0, min(index, len(self.lines)))], len(self.text))
+
+    def line_at(self, offset: int) -> int:
+        """The 0-based line holding ``offset``."""
+        if self._starts is not None:
+            return bisect_right(self._starts, offset) - 1
+        return self.text.count("\n", 0, offset)
+
+    def replaced(self, start: int, end: int, new: str) -> FileLines:
+        """The structure of ``text[:start] + new + text[end:]``. The lines this one has
+        built are spliced (only the touched lines are split again) and move to the
+        result: this object must not be used afterwards."""
+        text = self.text
+        out = FileLines("".join((text[:start], new, text[end:])))
+        if self._lines is None:
+            return out
+        first = self.line_at(start)
+        last = first + text.count("\n", start, end)
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", end)
+        if line_end < 0:
+            line_end = len(text)
+        region = "".join((text[line_start:start], new, text[end:line_end])).split("\n")
+        self._lines[first : last + 1] = region
+        out._lines = self._lines
+        if self._stripped is not None:
+            self._stripped[first : last + 1] = map(str.strip, region)
+            out._stripped = self._stripped
+        self._lines = self._stripped = self._starts = None
+        return out
 
     def windows(self, slines: list[str], lo: int = 0, hi: int | None = None) -> list[int]:
         """Starts k of the windows [k, k+len(slines)) within [lo, hi) whose line facing
@@ -74,19 +134,25 @@ class _Lines:
         anchor = next((j for j, line in enumerate(slines) if line.strip()), None)
         if anchor is None:
             return list(range(lo, hi - n + 1))
-        if self._by_stripped is None:
-            self._by_stripped = {}
-            for i in range(self.count):
-                self._by_stripped.setdefault(self.lines[i].strip(), []).append(i)
-        at = self._by_stripped.get(slines[anchor].strip(), [])
-        return [i - anchor for i in at if lo <= i - anchor <= hi - n]
+        key, stripped = slines[anchor].strip(), self.stripped
+        found: list[int] = []
+        at, stop = lo + anchor, hi - n + anchor + 1  # the anchor line's possible indices
+        while at < stop:
+            try:
+                at = stripped.index(key, at, stop)
+            except ValueError:
+                break
+            found.append(at - anchor)
+            at += 1
+        return found
 
 
 @dataclass(frozen=True, slots=True)
 class _Candidate:
-    first: int  # line index where the match starts
+    first: int  # line index where the match starts (-1: known by `offsets` only)
     stop: int  # line index after the match
     replacement: list[str]
+    offsets: tuple[int, int] | None = None  # the exact rung's text span, when it found it
 
 
 def _split_search(text: str) -> list[str]:
@@ -104,9 +170,13 @@ def locate(
     near: int | None = None,
     path: str | None = None,
     what: str = "SEARCH text",
+    lines: FileLines | None = None,
 ) -> Located | Problem:
-    """Find the one place ``search`` stands for in ``text`` (LF text, non-empty search)."""
-    file = _Lines.of(text)
+    """Find the one place ``search`` stands for in ``text`` (LF text, non-empty search).
+
+    ``lines``: the caller's cached structure of ``text``, if it keeps one.
+    """
+    file = lines if lines is not None and lines.text is text else FileLines(text)
     slines, rlines = _split_search(search), _split_search(replace)
     if not slines:
         return Problem(f"the {what} is empty", path=path)
@@ -117,7 +187,7 @@ def locate(
 
 
 def _refusal(
-    file: _Lines,
+    file: FileLines,
     slines: list[str],
     rlines: list[str],
     candidates: list[_Candidate],
@@ -125,9 +195,9 @@ def _refusal(
     what: str,
 ) -> Problem:
     if candidates:
-        lines = ", ".join(str(c.first + 1) for c in candidates[:6])
+        numbers = ", ".join(str(_first_line(file, c) + 1) for c in candidates[:6])
         return Problem(
-            f"the {what} matches {len(candidates)} places (lines {lines}); "
+            f"the {what} matches {len(candidates)} places (lines {numbers}); "
             "quote more surrounding lines so it matches exactly one",
             path=path,
         )
@@ -141,14 +211,20 @@ def _refusal(
 
 
 def locate_hunk(
-    text: str, before: str, after: str, *, near: int | None = None, path: str | None = None
+    text: str,
+    before: str,
+    after: str,
+    *,
+    near: int | None = None,
+    path: str | None = None,
+    lines: FileLines | None = None,
 ) -> Located | Problem:
     """Like `locate`, but when a diff hunk's context lines are wrong, retry with fewer.
 
     Unchanged lines are trimmed from both ends, one at a time, while changed or
     removed lines remain to anchor the hunk; an ambiguous trim stops the retries.
     """
-    file = _Lines.of(text)
+    file = lines if lines is not None and lines.text is text else FileLines(text)
     b, a = _split_search(before), _split_search(after)
     first = _climb(file, b, a, near)
     if isinstance(first, Located):
@@ -175,11 +251,11 @@ def locate_hunk(
 
 
 def _climb(
-    file: _Lines, slines: list[str], rlines: list[str], near: int | None
+    file: FileLines, slines: list[str], rlines: list[str], near: int | None
 ) -> Located | list[_Candidate]:
     """The ladder: the settled match, or the ambiguous candidates, or [] for none."""
     rungs: list[tuple[str, Callable[[], list[_Candidate]]]] = [
-        ("exact", lambda: _plain(file, slines, rlines, lambda a, b: a == b)),
+        ("exact", lambda: _exact(file, slines, rlines)),
         ("trailing-whitespace", lambda: _plain(file, slines, rlines, _same_rstrip)),
         ("indentation", lambda: _indented(file, slines, rlines, 0, file.count)),
         ("loose-indentation", lambda: _loose(file, slines, rlines)),
@@ -193,8 +269,16 @@ def _climb(
     return []
 
 
-def _located(file: _Lines, chosen: _Candidate, rung: str) -> Located:
-    start, end = file.span(chosen.first, chosen.stop)
+def _span(file: FileLines, c: _Candidate) -> tuple[int, int]:
+    return c.offsets if c.offsets is not None else file.span(c.first, c.stop)
+
+
+def _first_line(file: FileLines, c: _Candidate) -> int:
+    return c.first if c.offsets is None else file.line_at(c.offsets[0])
+
+
+def _located(file: FileLines, chosen: _Candidate, rung: str) -> Located:
+    start, end = _span(file, chosen)
     replacement = "".join(line + "\n" for line in chosen.replacement)
     if end == len(file.text) and not file.text.endswith("\n") and replacement:
         replacement = replacement[:-1]  # the file's last line has no newline: keep it so
@@ -205,8 +289,29 @@ def _same_rstrip(a: str, b: str) -> bool:
     return a.rstrip() == b.rstrip()
 
 
+def _exact(file: FileLines, slines: list[str], rlines: list[str]) -> list[_Candidate]:
+    """Windows whose lines equal ``slines`` exactly, found by searching the text itself
+    (no per-line work in Python, and no line split when this rung settles the block)."""
+    if not any(line.strip() for line in slines):
+        return _plain(file, slines, rlines, lambda a, b: a == b)
+    text, needle = file.text, "\n".join(slines)
+    size, length = len(text), len(needle)
+    found = []
+    at = text.find(needle)
+    while at >= 0:
+        end = at + length
+        if (at == 0 or text[at - 1] == "\n") and (
+            text[end : end + 1] == "\n"
+            # At the very end: not when the window's last line is the one after a final newline.
+            or (end == size and not (needle.endswith("\n") and text.endswith("\n")))
+        ):
+            found.append(_Candidate(-1, -1, rlines, (at, min(end + 1, size))))
+        at = text.find(needle, at + 1)
+    return found
+
+
 def _plain(
-    file: _Lines, slines: list[str], rlines: list[str], same: Callable[[str, str], bool]
+    file: FileLines, slines: list[str], rlines: list[str], same: Callable[[str, str], bool]
 ) -> list[_Candidate]:
     n = len(slines)
     found = []
@@ -217,7 +322,7 @@ def _plain(
 
 
 def _indented(
-    file: _Lines, slines: list[str], rlines: list[str], lo: int, hi: int
+    file: FileLines, slines: list[str], rlines: list[str], lo: int, hi: int
 ) -> list[_Candidate]:
     """Matches in lines [lo, hi) where every line is shifted by the same indentation."""
     n = len(slines)
@@ -265,7 +370,7 @@ def _shifted_equal(line: str, search: str, shift: str) -> bool:
     return line.rstrip() == shift + search.rstrip()
 
 
-def _loose(file: _Lines, slines: list[str], rlines: list[str]) -> list[_Candidate]:
+def _loose(file: FileLines, slines: list[str], rlines: list[str]) -> list[_Candidate]:
     """Lines equal once stripped (tabs vs spaces, uneven shifts); indentation is mapped."""
     n = len(slines)
     stripped = [line.strip() for line in slines]
@@ -311,7 +416,7 @@ def _elision_counts_agree(slines: list[str], rlines: list[str]) -> bool:
     return len(_split_elisions(slines)) == len(_split_elisions(rlines))
 
 
-def _elided(file: _Lines, slines: list[str], rlines: list[str]) -> list[_Candidate]:
+def _elided(file: FileLines, slines: list[str], rlines: list[str]) -> list[_Candidate]:
     spieces, rpieces = _split_elisions(slines), _split_elisions(rlines)
     if len(spieces) < 2 or len(spieces) != len(rpieces):
         return []
@@ -331,12 +436,14 @@ def _elided(file: _Lines, slines: list[str], rlines: list[str]) -> list[_Candida
     return found
 
 
-def _piece_matches(file: _Lines, slines: list[str], rlines: list[str], lo: int) -> list[_Candidate]:
+def _piece_matches(
+    file: FileLines, slines: list[str], rlines: list[str], lo: int
+) -> list[_Candidate]:
     exact = [c for c in _plain(file, slines, rlines, _same_rstrip) if c.first >= lo]
     return exact or _indented(file, slines, rlines, lo, file.count)
 
 
-def _join_parts(file: _Lines, parts: list[_Candidate]) -> _Candidate:
+def _join_parts(file: FileLines, parts: list[_Candidate]) -> _Candidate:
     """One candidate spanning all parts; the elided lines between them stay as they are."""
     replacement: list[str] = []
     for i, part in enumerate(parts):
@@ -346,21 +453,21 @@ def _join_parts(file: _Lines, parts: list[_Candidate]) -> _Candidate:
     return _Candidate(parts[0].first, parts[-1].stop, replacement)
 
 
-def _settle(file: _Lines, candidates: list[_Candidate], near: int | None) -> _Candidate | None:
+def _settle(file: FileLines, candidates: list[_Candidate], near: int | None) -> _Candidate | None:
     if len(candidates) == 1:
         return candidates[0]
     if near is None:
         return None
 
     def distance(c: _Candidate) -> int:
-        start, end = file.span(c.first, c.stop)
+        start, end = _span(file, c)
         return 0 if start <= near <= end else min(abs(start - near), abs(end - near))
 
     ranked = sorted(candidates, key=distance)
     return ranked[0] if distance(ranked[0]) < distance(ranked[1]) else None
 
 
-def did_you_mean(file: _Lines, slines: list[str]) -> tuple[str, ...]:
+def did_you_mean(file: FileLines, slines: list[str]) -> tuple[str, ...]:
     """The region of the file most like ``slines``, with line numbers.
 
     Each line scores the share of its words that occur in the SEARCH text; the
