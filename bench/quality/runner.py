@@ -8,6 +8,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -169,6 +170,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    # A plain `kill` should still stop the model server and remove the scratch folder.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     names = args.tasks.split(",") if args.tasks else (list(SMOKE_TASKS) if args.smoke else None)
     tasks = load_tasks(names)
     repeats = args.repeats or (1 if args.smoke else 2)
