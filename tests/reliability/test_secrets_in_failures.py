@@ -38,9 +38,10 @@ def debug_env(tmp_path: Path, fake: FakeModel) -> dict[str, str]:
 
 
 def everything_the_key_could_reach(session: Session, tmp_path: Path, env: dict[str, str]) -> str:
-    """Messages shown, edits sent, the log file and the state folder, as one text."""
+    """Messages shown and logged, edits sent, the log file and the state folder, as one text."""
     unstructure = session.client.protocol._converter.unstructure
     parts = [m.message for m in session.messages]
+    parts += [m.message for m in session.client.log_messages]  # the editor's output channel
     parts += [json.dumps(unstructure(edit)) for edit in session.editor.applied]
     parts.append((tmp_path / "agentls.log").read_text())
     for path in Path(env["XDG_STATE_HOME"]).rglob("*"):

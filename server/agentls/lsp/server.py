@@ -15,6 +15,7 @@ from pygls.protocol import LanguageServerProtocol
 from pygls.protocol.json_rpc import JsonRPCNotification
 
 from agentls import __version__
+from agentls.lsp.client_log import ClientLogHandler, UnlessForwarded
 from agentls.lsp.positions import LineIndexCache
 from agentls.lsp.state import ServerState
 
@@ -62,6 +63,8 @@ class AgentServer(LanguageServer):
         # Fire-and-forget tasks, kept referenced until they finish.
         self.background: set[asyncio.Future[Any]] = set()
         self.line_indexes = LineIndexCache()
+        # Set by serve(): forwards log records as window/logMessage once initialized.
+        self.client_log: ClientLogHandler | None = None
 
     def show(self, message: str, kind: types.MessageType = types.MessageType.Error) -> None:
         """A message the user sees (and the log keeps). No API key ever reaches one."""
@@ -110,18 +113,25 @@ def create_server() -> AgentServer:
 def serve(
     *, tcp: bool = False, host: str = "127.0.0.1", port: int = 2087, log_file: str | None = None
 ) -> int:
-    """Serve until the client says exit. Logs go to stderr (stdout carries LSP), and to
-    `log_file` or $AGENTLS_LOG_FILE when given."""
-    handlers: list[logging.Handler] = [logging.StreamHandler()]
+    """Serve until the client says exit. Logs go to the client as window/logMessage once
+    it is initialized, to stderr before that (stdout carries LSP), and to `log_file` or
+    $AGENTLS_LOG_FILE when given."""
+    secrets = _key_values(os.environ)
+    server = create_server()
+    client_log = ClientLogHandler(server.window_log_message)
+    client_log.setFormatter(KeyScrubbingFormatter("%(name)s: %(message)s", secrets=secrets))
+    server.client_log = client_log
+    stderr = logging.StreamHandler()
+    stderr.addFilter(UnlessForwarded(client_log))
+    handlers: list[logging.Handler] = [stderr]
     if log_file := log_file or os.environ.get("AGENTLS_LOG_FILE"):
         handlers.append(logging.FileHandler(log_file, encoding="utf-8"))
     formatter = KeyScrubbingFormatter(
-        "%(asctime)s %(levelname)s %(name)s: %(message)s", secrets=_key_values(os.environ)
+        "%(asctime)s %(levelname)s %(name)s: %(message)s", secrets=secrets
     )
     for handler in handlers:
         handler.setFormatter(formatter)
-    logging.basicConfig(level=logging.INFO, handlers=handlers)
-    server = create_server()
+    logging.basicConfig(level=logging.INFO, handlers=[*handlers, client_log])
     if tcp:
         server.start_tcp(host, port)
     else:

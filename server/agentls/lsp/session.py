@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 from pathlib import Path
@@ -139,6 +140,8 @@ def register(server: AgentServer) -> None:
 
     @server.feature(types.INITIALIZED)
     def on_initialized(_: types.InitializedParams) -> None:
+        if server.client_log is not None:  # logs go to the client's output from now on
+            server.client_log.start(asyncio.get_running_loop())
         reload(server)
         _watch_files(server)
 
@@ -173,6 +176,8 @@ def register(server: AgentServer) -> None:
 def _exit_now(server: AgentServer) -> None:
     """Leave at once: a worker thread still gathering context must not keep the process
     alive after the editor has gone (the interpreter would wait for it)."""
+    if server.client_log is not None:  # the client stops reading: last words go to stderr
+        server.client_log.stop()
     logging.shutdown()
     os._exit(0 if server.protocol._shutdown else 1)
 
