@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,37 @@ app/health.py
 {HEALTH_PY}```
 """
 EXPLAIN_ANSWER = "`health()` answers the load balancer's probe; it delegates to `status()`."
-EXPLAIN_TURN = Turn(EXPLAIN_ANSWER, match="Explain the selection.")
+EXPLAIN_TURN = Turn(EXPLAIN_ANSWER, match="Explain the selection.", usage=(1_200, 18))
+# Fixed token counts: the hovers below are captured into the docs.
+IMPLEMENT_TURN = Turn(ANSWER, usage=(1_381, 90))
+
+CAPTURED = Path(__file__).resolve().parents[2] / "docs" / "captured"
+
+
+def normalised(hover_text: str, state_home: str) -> str:
+    """The hover with what changes from run to run fixed: times, run ids, the state folder."""
+    text = re.sub(
+        r"\d{4}-\d\d-\d\d \d\d:\d\d UTC \([^)]*\)", "2026-11-26 13:42 UTC (just now)", hover_text
+    )
+    for run_id in dict.fromkeys(re.findall(r"transcripts/([0-9a-f]{12})\.md", text)):
+        text = text.replace(run_id, "0123456789ab")
+    return text.replace(state_home, "~/.local/state") + "\n"
+
+
+def capture(name: str, hover_text: str, env: dict[str, str]) -> None:
+    """Write the hover to docs/captured/NAME, which README.md and docs/provenance.md
+    include (tests/editors/test_docs_snippets.py keeps them in step). Fails when the
+    capture changed, so that a new hover is reviewed and committed with its docs."""
+    path = CAPTURED / name
+    text = normalised(hover_text, env["XDG_STATE_HOME"])
+    before = path.read_text(encoding="utf-8") if path.exists() else None
+    if before != text:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    assert before == text, (
+        f"{path} changed: review it, run python tests/editors/docs_snippets.py --write "
+        "and commit both"
+    )
 
 
 async def hover(session: Session, rel: str, needle: str, offset: int = 0) -> types.Hover | None:
@@ -69,7 +100,7 @@ def refresh_lenses_ok(session: Session) -> None:
 async def test_hover_follows_generated_code_through_typing_restart_and_explain(
     workspace: Path, env: dict[str, str], fake_model: FakeModel, tmp_path: Path
 ) -> None:
-    fake_model.script([Turn(ANSWER), EXPLAIN_TURN])
+    fake_model.script([IMPLEMENT_TURN, EXPLAIN_TURN])
     async with lsp_session(workspace, env) as session:
         refresh_lenses_ok(session)
         await implement(session)
@@ -96,9 +127,10 @@ async def test_hover_follows_generated_code_through_typing_restart_and_explain(
         # Typing inside marks it edited.
         body = session.editor.text("app/main.py").index("status()\n")
         session.editor.type_text("app/main.py", body, "  # checked")
-        assert "*Edited since it was generated.*" in value(
-            await hover(session, "app/main.py", "def health()")
-        )
+        edited = value(await hover(session, "app/main.py", "def health()"))
+        assert "*Edited since it was generated.*" in edited
+        assert "1,381 in / 90 out tokens" in edited
+        capture("hover.md", edited, env)
 
         # The code lens above each generated block.
         lenses = await session.client.text_document_code_lens_async(
@@ -179,7 +211,7 @@ async def test_hover_follows_generated_code_through_typing_restart_and_explain(
         )
         assert await hover(session, "app/main.py", "A tiny service") is None
         assert not session.errors()
-        print("\n--- hover captured for docs/provenance.md ---\n" + explained)
+        capture("hover-explained.md", explained, env)
 
 
 async def test_plaintext_only_client_gets_plain_text(

@@ -1,6 +1,7 @@
-"""Keep the setups in docs/editors.md (and README.md) identical to the files in editors/.
+"""Keep the setups in docs/editors.md (and README.md) identical to the files in editors/,
+and the captured hovers in README.md and docs/provenance.md identical to docs/captured/.
 
-In these docs, a line `<!-- include: editors/PATH -->` is followed by a fenced block that
+In these docs, a line `<!-- include: PATH -->` is followed by a fenced block that
 must hold exactly that file. `python tests/editors/docs_snippets.py --write` refreshes
 the blocks; tests/editors/test_docs_snippets.py fails when they drift.
 """
@@ -13,7 +14,8 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 DOC = REPO / "docs" / "editors.md"
-DOCS = (DOC, REPO / "README.md")  # every doc whose include blocks are kept in step
+# every doc whose include blocks are kept in step
+DOCS = (DOC, REPO / "README.md", REPO / "docs" / "provenance.md")
 _INCLUDE = re.compile(
     r"^<!-- include: (?P<path>\S+) -->\n(?P<fence>```+)(?P<lang>\w*)\n(?P<body>.*?)^(?P=fence)$",
     re.MULTILINE | re.DOTALL,
