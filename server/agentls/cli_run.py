@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import difflib
+import functools
 import itertools
 import json
 import os
@@ -60,6 +61,7 @@ class RunOptions:
     scope: Scope | None = None
     apply: bool = False
     as_json: bool = False
+    transcript: bool = False  # print what was sent to the model and its raw answer
 
 
 def main(args: argparse.Namespace) -> int:
@@ -71,6 +73,7 @@ def main(args: argparse.Namespace) -> int:
         scope=args.scope,
         apply=bool(args.apply),
         as_json=bool(args.json),
+        transcript=bool(getattr(args, "transcript", False)),
     )
     try:
         return asyncio.run(run(options, env=os.environ, out=sys.stdout, err=sys.stderr))
@@ -84,9 +87,11 @@ def main(args: argparse.Namespace) -> int:
 
 async def run(options: RunOptions, *, env: Mapping[str, str], out: TextIO, err: TextIO) -> int:
     from agentls.agents.registry import discover_agents
+    from agentls.cli_transcript import after_run
     from agentls.context.index import WorkspaceIndex
     from agentls.context.secrets import secret_values_from_env
     from agentls.engine.run import run_agent
+    from agentls.engine.transcript import TranscriptRecorder
     from agentls.llm.factory import (
         WORKSPACE_ENDPOINT_NOTICE,
         keyless_env,
@@ -123,6 +128,15 @@ async def run(options: RunOptions, *, env: Mapping[str, str], out: TextIO, err: 
         print(f"agentls: {LOCAL_FALLBACK_NOTICE}", file=err)
     model = env.get("AGENTLS_MODEL") or agent.model or choice.model
     spinner = _Spinner(err) if err.isatty() and not options.as_json else None
+    recorder = TranscriptRecorder()  # ours: it keeps what was said even if the run fails
+    keep_transcript = functools.partial(
+        after_run,
+        settings=settings.provenance,
+        env=env,
+        wanted=options.transcript,
+        as_json=options.as_json,
+        err=err,
+    )
     try:
         outcome = await run_agent(
             request,
@@ -133,14 +147,18 @@ async def run(options: RunOptions, *, env: Mapping[str, str], out: TextIO, err: 
             index=WorkspaceIndex(root, settings.context),
             on_progress=spinner.update if spinner else None,
             secret_values=secret_values_from_env(env, choice.api_key_env),
+            recorder=recorder,
         )
     except LLMError as error:
         code = EXIT_USAGE if isinstance(error, _CONFIG_ERRORS) else EXIT_UNUSABLE
+        report.transcript = keep_transcript(recorder.snapshot())
         return report.fail(code, f"{agent.name} failed: {error}")
     finally:
         if spinner:
             spinner.stop()
         await provider.aclose()
+    transcript = outcome.transcript or recorder.snapshot()
+    report.transcript = keep_transcript(transcript)
     if options.apply:
         report.left_out = sensitive_left_out(outcome, settings)
     return report.outcome(outcome, root, apply=options.apply, on_failure=settings.checks.on_failure)
@@ -272,6 +290,7 @@ class _Reporter:
 
     def __init__(self, as_json: bool, out: TextIO, err: TextIO) -> None:
         self.as_json, self.out, self.err = as_json, out, err
+        self.transcript: dict[str, Any] | None = None  # `--transcript --json`
         self.left_out: dict[str, str] = {}  # sensitive files not written (path -> why)
 
     def fail(self, code: int, message: str) -> int:
@@ -371,6 +390,8 @@ class _Reporter:
         }
 
     def _json(self, data: dict[str, Any]) -> None:
+        if self.transcript is not None:
+            data = {**data, "transcript": self.transcript}
         json.dump(data, self.out, indent=2)
         self.out.write("\n")
 

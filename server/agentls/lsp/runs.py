@@ -22,6 +22,7 @@ from agentls.lsp.session import ensure_loaded, show_once
 
 if TYPE_CHECKING:
     from agentls.engine.model import DocumentSnapshot, RunMode, RunOutcome, RunRequest
+    from agentls.engine.transcript import Transcript
     from agentls.lsp.server import AgentServer
 
 log = logging.getLogger("agentls")
@@ -195,6 +196,7 @@ async def start_run(
     from agentls.context.secrets import secret_values_from_env
     from agentls.engine.repair import decide
     from agentls.engine.run import run_agent
+    from agentls.engine.transcript import TranscriptRecorder
     from agentls.llm.errors import LLMError
     from agentls.llm.factory import WORKSPACE_ENDPOINT_NOTICE, keyless_env, resolve_provider
     from agentls.lsp.delivery import DeliveryRefused, deliver, shorten
@@ -228,6 +230,7 @@ async def start_run(
     handle = RunHandle(run_id, args.uri, request.agent.name, provider=provider)
     progress = RunProgress(server, f"agentls: {request.agent.name}")
     secrets = secret_values_from_env(os.environ, choice.api_key_env)
+    recorder = TranscriptRecorder()  # ours: it keeps what was said even if the run fails
 
     async def work() -> RunOutcome:
         return await run_agent(
@@ -239,6 +242,8 @@ async def start_run(
             index=_index(server),
             on_progress=progress.report,
             secret_values=secrets,
+            run_id=run_id,
+            recorder=recorder,
         )
 
     task = asyncio.ensure_future(work())
@@ -388,6 +393,16 @@ async def start_run(
     finally:
         runs.runs.pop(run_id, None)
         release_provider(server, provider)
+        _keep_transcript(server, recorder.snapshot())
+
+
+def _keep_transcript(server: AgentServer, transcript: Transcript) -> None:
+    from agentls.lsp.transcripts import keep_transcript
+
+    try:
+        keep_transcript(server, transcript)
+    except Exception:  # a transcript is a convenience: never let it break a run
+        log.exception("keeping the transcript of run %s failed", transcript.run_id)
 
 
 def _sensitive_plan(
