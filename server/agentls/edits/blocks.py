@@ -21,6 +21,8 @@ class WholeFile:
     language: str = ""  # the fence's language word, lower case ("python", "bash")
     # The prose line just before the block ("This replaces the TODO:"); not part of its value.
     lead: str = field(default="", compare=False)
+    # The model echoed the selection markers around it: it is the selection's text only.
+    marked: bool = field(default=False, compare=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -298,7 +298,7 @@ class _Builder:
                 )
             )
             return
-        self.selection_block(block)
+        self.selection_block(block, may_be_whole=not block.marked)
 
     def check_stub_not_just_deleted(self) -> None:
         """A TODO or stub whose lines the answer removed without adding any code was not

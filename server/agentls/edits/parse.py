@@ -27,9 +27,11 @@ from agentls.edits.text import join_lines
 _THINK = re.compile(r"<think(?:ing)?>.*?</think(?:ing)?>", re.DOTALL | re.IGNORECASE)
 _DIFF_INFOS = frozenset({"diff", "patch", "udiff"})
 _WRAPPER_INFOS = frozenset({"", "markdown", "md", "text"})
-# Selection/cursor markers the prompt puts into the file; models sometimes echo them.
-_MARKER_LINE = re.compile(r"^[ \t]*<<<agentls:[a-z-]+>>>[ \t]*\n", re.MULTILINE)
+# Selection/cursor markers the prompt puts into the file; models echo them, sometimes
+# mangled (">>>agentls:selection>>>", "<<agentls:end-selection>>").
+_MANGLED_MARKER = re.compile(r"[<>]{2,3}[ \t]*agentls:([a-z-]+)[ \t]*[<>]{2,3}")
 _MARKER = re.compile(r"<<<agentls:[a-z-]+>>>")
+_START, _END = "<<<agentls:selection>>>", "<<<agentls:end-selection>>>"
 
 
 def parse_answer(text: str) -> ParsedAnswer:
@@ -80,7 +82,7 @@ class _Reader:
 
 def parse_answer_unguarded(text: str) -> ParsedAnswer:
     text = _THINK.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
-    text = _MARKER.sub("", _MARKER_LINE.sub("", text))
+    text = _MANGLED_MARKER.sub(lambda m: f"<<<agentls:{m.group(1)}>>>", text)
     reader = _Reader(text.split("\n"))
     lines = reader.lines
     i = 0
@@ -93,7 +95,8 @@ def parse_answer_unguarded(text: str) -> ParsedAnswer:
         elif is_header(lines, i):
             end = bare_extent(lines, i)
             path = reader.label_before()
-            reader.add(parse_unified_diff("\n".join(lines[i:end]), path, lenient=False))
+            diff_text = "\n".join(strip_markers(lines[i:end]))
+            reader.add(parse_unified_diff(diff_text, path, lenient=False))
             i = end
         else:
             reader.prose.append(line)
@@ -113,6 +116,10 @@ def _read_fenced(reader: _Reader, start: int) -> int:
     if path is None and content and (commented := path_from_comment(content[0])):
         path, content = commented, content[1:]  # "# app/x.py" as the block's first line
     lang = _language(fence.info)
+    marked = path is None and any(_START in line or _END in line for line in content)
+    if marked:  # the model echoed the markers: what lies between them is the selection's
+        content = _between_markers(content)
+    content = strip_markers(content)
     if contains_search_replace(content):
         reader.add(parse_sr_lines(content, path or reader.current_path))
     elif lang in _DIFF_INFOS or looks_like_diff(content):
@@ -130,10 +137,30 @@ def _read_fenced(reader: _Reader, start: int) -> int:
         )
     elif path is None and not _unwrap(reader, lang, content):
         lead = reader.lead_in()
-        reader.add(FormatResult(blocks=[WholeFile(None, join_lines(content), lang, lead)]))
+        block = WholeFile(None, join_lines(content), lang, lead, marked)
+        reader.add(FormatResult(blocks=[block]))
     elif path is not None:
         reader.add(FormatResult(blocks=[WholeFile(path, join_lines(content), lang)]))
     return fence.end + 1
+
+
+def _between_markers(lines: list[str]) -> list[str]:
+    """The lines between an echoed start and end marker (either may be missing)."""
+    text = "\n".join(lines)
+    start = text.find(_START)
+    text = text[start + len(_START) :] if start >= 0 else text
+    end = text.find(_END)
+    text = text[:end] if end >= 0 else text
+    return text.strip("\n").split("\n") if text.strip() else []
+
+
+def strip_markers(lines: list[str]) -> list[str]:
+    """Drop lines that hold only a marker, and markers inside other lines."""
+    return [
+        _MARKER.sub("", line)
+        for line in lines
+        if _MARKER.sub("", line).strip() or not _MARKER.search(line)
+    ]
 
 
 def _unwrap(reader: _Reader, lang: str, content: list[str]) -> bool:
@@ -164,7 +191,7 @@ def _read_bare_search_replace(reader: _Reader, start: int) -> int:
         else:
             break
     path = reader.label_before() or reader.current_path
-    reader.add(parse_sr_lines(lines[start : end + 1], path))
+    reader.add(parse_sr_lines(strip_markers(lines[start : end + 1]), path))
     return end + 1
 
 
@@ -176,6 +203,6 @@ def _language(info: str) -> str:
 
 
 def _explanation(prose: list[str | None]) -> str:
-    kept = [line.rstrip() for line in prose if line is not None]
+    kept = [_MARKER.sub("", line).rstrip() for line in prose if line is not None]
     text = "\n".join(kept).strip()
     return re.sub(r"\n{3,}", "\n\n", text)

@@ -181,3 +181,38 @@ def test_an_echoed_file_without_the_todo_is_not_an_implementation() -> None:
     # Deleting selected code that is not a stub is a plain, allowed change.
     plain = "a = 1\nb = 2\nc = 3\n"
     check(plain, "```python\n```", "a = 1\nc = 3\n", selection=_span(plain, "b = 2\n"))
+
+
+HANDLER = (
+    '"use strict";\n\n/** Handle POST /items. */\nfunction createItem(body) {\n'
+    '  throw new Error("not implemented");\n}\n\nmodule.exports = { createItem };\n'
+)
+
+
+def test_echoed_markers_say_exactly_what_replaces_the_selection() -> None:
+    selection = _span(
+        HANDLER, 'function createItem(body) {\n  throw new Error("not implemented");\n}'
+    )
+    new = "function createItem(body) {\n  return { status: 201 };\n}"
+    # The whole file echoed with the markers, and without its first line.
+    echoed = HANDLER.replace('"use strict";\n\n', "").replace(
+        HANDLER[selection[0] : selection[1]],
+        f"<<<agentls:selection>>>{new}<<<agentls:end-selection>>>",
+    )
+    after = HANDLER[: selection[0]] + new + HANDLER[selection[1] :]
+    check(
+        {"h.js": HANDLER},
+        f"```js\n{echoed}```",
+        {"h.js": after},
+        target="h.js",
+        selection=selection,
+    )
+
+
+def test_mangled_start_marker_is_dropped_not_pasted() -> None:
+    text = "def slug(t):\n    raise NotImplementedError\n"
+    answer = "```python\n>>>agentls:selection>>>def slug(t):\n    return t.lower()\n```"
+    check(text, answer, "def slug(t):\n    return t.lower()\n", selection=(0, len(text) - 1))
+    answer = "```python\n<<agentls:cursor>>\nx = 1\n```\nDone <<agentls:end-selection>>."
+    changes = check("# TODO: x\n", answer, "x = 1\n", selection=(0, 0))
+    assert changes.explanation == "Done ."
