@@ -23,8 +23,15 @@ def round_progress(problems: int, round_no: int, rounds: int) -> str:
     return f"Fixing {problems} {noun} (round {round_no} of {rounds})"
 
 
-def repair_message(apply_problems: Sequence[Problem], check_problems: Sequence[Problem]) -> str:
-    """The user turn of a repair round: each problem with its hints, then what to send."""
+def repair_message(
+    apply_problems: Sequence[Problem],
+    check_problems: Sequence[Problem],
+    selection_only: bool = False,
+) -> str:
+    """The user turn of a repair round: each problem with its hints, then what to send.
+
+    ``selection_only``: the lean prompt asked for the selection's code alone; ask the
+    same again rather than for whole files (a small model then echoes the file)."""
     lines: list[str] = []
     if apply_problems:
         lines += ["Some of your edits could not be applied:", ""]
@@ -36,6 +43,12 @@ def repair_message(apply_problems: Sequence[Problem], check_problems: Sequence[P
         lines.append("")
     if not lines:
         return ""
+    if selection_only:
+        lines.append(
+            "Nothing has been applied yet. Send the corrected code for the selected lines "
+            "again: one code block with only that code, without the rest of the file."
+        )
+        return "\n".join(lines)
     lines.append(
         "Nothing has been applied yet: the files are as they were before your answer. "
         "Send your complete change again with these fixed, in the same format. Copy SEARCH "

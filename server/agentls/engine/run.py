@@ -283,7 +283,11 @@ async def run_agent(
             rounds_used += 1
             remaining = len(_errors(changes)) + len(checked.problems)
             report(Progress("repairing", round_progress(remaining, rounds_used, rounds)))
-            feedback = repair_message(_errors(changes), checked.problems)
+            feedback = repair_message(
+                _errors(changes),
+                checked.problems,
+                selection_only=profile == "lean" and request.scope == "selection",
+            )
             conversation += [
                 ChatMessage("assistant", last.text),
                 ChatMessage("user", scrub(feedback, None)),

@@ -41,3 +41,9 @@ def test_decide(policy: str, can_confirm: bool, action: str, says: str) -> None:
 
 def test_no_problems_means_apply_silently() -> None:
     assert decide([], "refuse", False, "agent", 2).message == ""
+
+
+def test_a_lean_selection_repair_asks_for_the_selection_code_again() -> None:
+    text = repair_message([], [PROBLEM], selection_only=True)
+    assert "Send the corrected code for the selected lines again" in text
+    assert "complete files" not in text
