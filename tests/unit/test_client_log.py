@@ -16,7 +16,7 @@ def test_levels_map_to_message_types() -> None:
     assert message_type(logging.ERROR) == types.MessageType.Error
     assert message_type(logging.WARNING) == types.MessageType.Warning
     assert message_type(logging.INFO) == types.MessageType.Info
-    assert message_type(logging.DEBUG) == types.MessageType.Log
+    assert message_type(logging.DEBUG) == types.MessageType.Debug
 
 
 def _logger(handler: logging.Handler, name: str) -> logging.Logger:

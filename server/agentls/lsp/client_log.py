@@ -26,7 +26,9 @@ def message_type(level: int) -> types.MessageType:
         return types.MessageType.Warning
     if level >= logging.INFO:
         return types.MessageType.Info
-    return types.MessageType.Log  # Debug (5) is LSP 3.18 only; Log is understood everywhere
+    # Debug (5) is new in LSP 3.18: VS Code logs it as debug, older clients at a level of
+    # their own (Neovim: debug). Debug records are only sent at log_level debug.
+    return types.MessageType.Debug
 
 
 Send = Callable[[types.LogMessageParams], None]
