@@ -271,7 +271,7 @@ def _model_finding(name: str, model: str | None, names: list[str]) -> Finding:
 
 
 def _local(settings: Settings) -> Iterator[Finding]:
-    from agentls.llm.local import default_threads, local_available
+    from agentls.llm.local import LOCAL_INSTALL, default_threads, local_available
     from agentls.models_cache import DEFAULT_MODEL, model_path, sha256_file
 
     if local_available():
@@ -281,7 +281,7 @@ def _local(settings: Settings) -> Iterator[Finding]:
             "Local model",
             "runtime",
             problem="xllamacpp (the embedded llama.cpp) is not installed",
-            fix="pip install 'agentls[local]'",
+            fix=LOCAL_INSTALL,
         )
     threads = settings.local.threads or default_threads()
     yield Finding(

@@ -104,7 +104,7 @@ def test_nothing_configured_and_no_local_model(
     assert code == 1
     provider = finding(report, "provider")
     assert "OPENAI_API_KEY" in provider["problem"]
-    assert "agentls[local]" in provider["fix"]
+    assert "-m pip install 'xllamacpp" in provider["fix"] and "'.[local]'" in provider["fix"]
 
 
 @pytest.mark.parametrize("installed", [True, False])

