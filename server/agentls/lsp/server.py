@@ -65,6 +65,8 @@ class AgentServer(LanguageServer):
         self.line_indexes = LineIndexCache()
         # Set by serve(): forwards log records as window/logMessage once initialized.
         self.client_log: ClientLogHandler | None = None
+        # Set by serve(): garbage collection is off for start-up; session.py resumes it.
+        self.gc_paused = False
 
     def show(self, message: str, kind: types.MessageType = types.MessageType.Error) -> None:
         """A message the user sees (and the log keeps). No API key ever reaches one."""
@@ -111,13 +113,20 @@ def create_server() -> AgentServer:
 
 
 def serve(
-    *, tcp: bool = False, host: str = "127.0.0.1", port: int = 2087, log_file: str | None = None
+    *,
+    tcp: bool = False,
+    host: str = "127.0.0.1",
+    port: int = 2087,
+    log_file: str | None = None,
+    gc_paused: bool = False,
 ) -> int:
     """Serve until the client says exit. Logs go to the client as window/logMessage once
     it is initialized, to stderr before that (stdout carries LSP), and to `log_file` or
-    $AGENTLS_LOG_FILE when given."""
+    $AGENTLS_LOG_FILE when given. ``gc_paused``: the caller turned garbage collection off
+    for start-up; it is turned on again once the initialize reply is out."""
     secrets = _key_values(os.environ)
     server = create_server()
+    server.gc_paused = gc_paused
     client_log = ClientLogHandler(server.window_log_message)
     client_log.setFormatter(KeyScrubbingFormatter("%(name)s: %(message)s", secrets=secrets))
     server.client_log = client_log

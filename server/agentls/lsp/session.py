@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import os
 from pathlib import Path
@@ -18,6 +19,8 @@ if TYPE_CHECKING:
     from agentls.lsp.server import AgentServer
 
 log = logging.getLogger("agentls")
+
+_GC_RESUME_SECONDS = 2.0
 
 
 def client_features(params: types.InitializeParams, encoding: str | None) -> ClientFeatures:
@@ -137,9 +140,12 @@ def register(server: AgentServer) -> None:
         server.state.editor_settings = editor_section(params.initialization_options)
         encoding = server.workspace.position_encoding
         server.state.client = client_features(params, str(encoding) if encoding else None)
+        if server.gc_paused:  # for a client that never sends `initialized`
+            asyncio.get_running_loop().call_later(_GC_RESUME_SECONDS, resume_gc, server)
 
     @server.feature(types.INITIALIZED)
     def on_initialized(_: types.InitializedParams) -> None:
+        resume_gc(server)  # the client has the initialize reply
         if server.client_log is not None:  # logs go to the client's output from now on
             server.client_log.start(asyncio.get_running_loop())
         reload(server)
@@ -171,6 +177,13 @@ def register(server: AgentServer) -> None:
         flush = getattr(server.state.ledger, "flush", None)
         if flush is not None:
             flush()
+
+
+def resume_gc(server: AgentServer) -> None:
+    """Garbage collection, paused for start-up (cli.py), runs again."""
+    if server.gc_paused:
+        server.gc_paused = False
+        gc.enable()
 
 
 def _exit_now(server: AgentServer) -> None:
