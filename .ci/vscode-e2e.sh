@@ -19,7 +19,8 @@ install_apt_packages() {
   local missing=()
   command -v chromium >/dev/null || missing+=(chromium)
   command -v npm >/dev/null || missing+=(nodejs npm)
-  for pkg in libkrb5-dev build-essential pkg-config python3; do
+  # python3-venv: the private-environment scenario creates a venv with the system's python3.
+  for pkg in libkrb5-dev build-essential pkg-config python3 python3-venv; do
     dpkg -s "$pkg" >/dev/null 2>&1 || missing+=("$pkg")
   done
   if ((${#missing[@]})); then
@@ -54,8 +55,9 @@ install_code_server() {
 }
 
 # The build and the driver also run on Node 24 (vsce needs Node >= 20; Debian's is 18).
+# The .vsix carries the agentls wheel, built with $PYTHON's pip (scripts/bundle-server.mjs).
 build_vsix() {
-  log "building the .vsix (unit tests first)"
+  log "building the .vsix with the agentls wheel (unit tests first)"
   (cd "$ROOT/vscode-extension" && export PATH="$NODE24/bin:$PATH" &&
     npm ci --prefer-offline >/dev/null && npm test && npm run package >/dev/null)
   VSIX="$(ls -t "$ROOT"/vscode-extension/agentls-*.vsix | head -1)"
@@ -70,14 +72,14 @@ main() {
   install_node24
   install_code_server
   if [[ "${1:-}" == "--install-only" ]]; then return 0; fi
-  build_vsix
-  install_driver
   local agentls_bin="${AGENTLS_BIN:-$(command -v agentls || true)}"
   [[ -n "$agentls_bin" ]] || { log "agentls not found: set AGENTLS_BIN or put agentls on PATH"; return 1; }
+  export PYTHON="${PYTHON:-$(dirname "$agentls_bin")/python}"
+  build_vsix
+  install_driver
   log "running the e2e with $agentls_bin"
   PATH="$NODE24/bin:$PATH" \
     AGENTLS_BIN="$agentls_bin" CODE_SERVER="$CODE_SERVER" VSIX="$VSIX" \
-    PYTHON="${PYTHON:-$(dirname "$agentls_bin")/python}" \
     OUT_DIR="$ROOT/test-output/vscode" \
     node "$ROOT/tests/vscode/e2e.mjs" || { trap - ERR; return 1; }
   trap - ERR

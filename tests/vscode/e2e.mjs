@@ -1,6 +1,9 @@
 // Real-VS-Code end-to-end test of the agentls extension.
 // code-server (VS Code in a browser) + Chromium via playwright-core + the loopback scripted model.
-// Env: AGENTLS_BIN, CODE_SERVER, VSIX, PYTHON, OUT_DIR (see .ci/vscode-e2e.sh).
+// Env: AGENTLS_BIN, CODE_SERVER, VSIX, PYTHON, OUT_DIR (see .ci/vscode-e2e.sh);
+// UPDATE_DOC_IMAGES=1 also copies the README's screenshots into docs/img/.
+// A second code-server, with no agentls on PATH and no agentls.server.path, installs the
+// .vsix's bundled server into a private environment (needs python3 >= 3.11 and PyPI).
 // Prints "N passed, N failed" and exits non-zero on failure.
 import { spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -17,6 +20,12 @@ const CODE_SERVER = required("CODE_SERVER");
 const VSIX = required("VSIX");
 const PYTHON = fs.existsSync(process.env.PYTHON ?? "") ? process.env.PYTHON : "python3";
 const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
+const BROWSER = {
+  executablePath: CHROMIUM,
+  viewport: { width: 1400, height: 860 },
+  args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--disable-breakpad"],
+};
 
 const EXPLANATION = "I added a /health endpoint that reports the service status, and a helper module.";
 const SECRET_KEY = "sk-e2e-from-secret-storage";
@@ -67,6 +76,15 @@ function startGroup(name, command, args, options = {}) {
   const child = spawn(command, args, { ...options, detached: true, stdio: ["ignore", log, log] });
   groups.push(child.pid);
   return child;
+}
+function stopGroup(pid) {
+  try { process.kill(-pid, "SIGTERM"); } catch { /* already gone */ }
+  const deadline = Date.now() + 3000;
+  while (Date.now() < deadline) {
+    try { process.kill(-pid, 0); } catch { return; }
+    spawnSync("sleep", ["0.1"]);
+  }
+  try { process.kill(-pid, "SIGKILL"); } catch { /* gone */ }
 }
 function killGroups() {
   for (const pid of groups) {
@@ -133,9 +151,19 @@ async function check(name, fn) {
     if (page) await shot(`fail-${results.length}`);
   }
 }
+// The screenshots the docs show (docs/img/NAME), refreshed with UPDATE_DOC_IMAGES=1.
+const DOC_IMAGES = {
+  "02-code-actions": "vscode-implement.png",
+  "05-hover": "vscode-hover.png",
+  "08-refactor-preview": "vscode-preview.png",
+  "09-cancellable-progress": "vscode-progress.png",
+};
 async function shot(name) {
   try {
     await page.screenshot({ path: path.join(OUT_DIR, `${name}.png`) });
+    if (process.env.UPDATE_DOC_IMAGES === "1" && DOC_IMAGES[name]) {
+      fs.copyFileSync(path.join(OUT_DIR, `${name}.png`), path.join(REPO, "docs/img", DOC_IMAGES[name]));
+    }
   } catch (err) {
     console.log(`     (screenshot ${name} failed: ${err.message})`);
   }
@@ -196,6 +224,22 @@ async function setSettingInEditor(key, change, settingsFile, saved) {
     await page.keyboard.press("Escape");
     return !(await page.locator(".settings-editor").first().isVisible());
   }, 5000, 300);
+}
+// Presses Ctrl+. until the menu offers Implement backend (a server just started may still
+// be loading its agents); returns the menu row.
+async function implementBackendInMenu(what) {
+  const item = page.locator(".action-widget .monaco-list-row", { hasText: /^\s*Implement backend\s*$/ }).first();
+  await waitFor(what, async () => {
+    await page.keyboard.press("Control+.");
+    try {
+      await item.waitFor({ state: "visible", timeout: 3000 });
+      return true;
+    } catch {
+      await page.keyboard.press("Escape");
+      return false;
+    }
+  }, 20_000, 500);
+  return item;
 }
 function lineOf(text, needle) {
   const index = text.split("\n").findIndex((l) => l.includes(needle));
@@ -264,23 +308,9 @@ async function main() {
     XDG_STATE_HOME: path.join(tmp, "xdg-state"), XDG_CACHE_HOME: path.join(tmp, "xdg-cache"), OPENAI_API_KEY: "env-key" };
   for (const key of Object.keys(env)) if (key.startsWith("AGENTLS_") || key === "ANTHROPIC_API_KEY") delete env[key];
 
-  const install = spawnSync(CODE_SERVER, ["--install-extension", VSIX, "--force", "--extensions-dir", extensions, "--user-data-dir", userData],
-    { env, encoding: "utf8", timeout: 120_000 });
-  fs.writeFileSync(path.join(OUT_DIR, "logs/install-extension.log"), `${install.stdout}\n${install.stderr}`);
+  const { install, codeServer, base } = await startCodeServer("code-server", { userData, extensions, ws, env });
 
-  const port = await freePort();
-  startGroup("code-server", CODE_SERVER, [
-    "--bind-addr", `127.0.0.1:${port}`, "--auth", "none", "--disable-telemetry", "--disable-update-check",
-    "--disable-workspace-trust", "--user-data-dir", userData, "--extensions-dir", extensions, ws,
-  ], { env });
-  const base = `http://127.0.0.1:${port}`;
-
-  const browser = await chromium.launchPersistentContext(path.join(tmp, "chromium"), {
-    executablePath: CHROMIUM,
-    viewport: { width: 1400, height: 860 },
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync", "--disable-breakpad"],
-  });
+  const browser = await chromium.launchPersistentContext(path.join(tmp, "chromium"), BROWSER);
   try {
     page = browser.pages()[0] ?? (await browser.newPage());
 
@@ -328,17 +358,7 @@ async function main() {
       await page.keyboard.press("Shift+End");
       await sleep(500);
       // The server may still be loading its agents right after a restart: ask again until it offers them.
-      const item = page.locator(".action-widget .monaco-list-row", { hasText: /^\s*Implement backend\s*$/ }).first();
-      await waitFor("Implement backend in the Ctrl+. menu", async () => {
-        await page.keyboard.press("Control+.");
-        try {
-          await item.waitFor({ state: "visible", timeout: 3000 });
-          return true;
-        } catch {
-          await page.keyboard.press("Escape");
-          return false;
-        }
-      }, 20_000, 500);
+      const item = await implementBackendInMenu("Implement backend in the Ctrl+. menu");
       await shot("02-code-actions");
       await item.click();
       await page.locator(".notification-toast", { hasText: "agentls: backend-developer" }).first().waitFor({ timeout: 10_000 });
@@ -494,24 +514,117 @@ async function main() {
       // The new server answers: Ctrl+. offers the agent again.
       await openFile("app/main.py");
       await goToLine(lineOf(expected("main_after_preview.py"), "def index"));
-      const item = page.locator(".action-widget .monaco-list-row", { hasText: /^\s*Implement backend\s*$/ }).first();
-      await waitFor("Implement backend from the restarted server", async () => {
-        await page.keyboard.press("Control+.");
-        try {
-          await item.waitFor({ state: "visible", timeout: 3000 });
-          return true;
-        } catch {
-          await page.keyboard.press("Escape");
-          return false;
-        }
-      }, 20_000, 500);
+      await implementBackendInMenu("Implement backend from the restarted server");
       await page.keyboard.press("Escape");
+    });
+
+    await check("server logs reach the output channel with their levels, not as stderr [error] lines", async () => {
+      const log = readExtensionLog(userData);
+      // stderr lines look like "2026-12-04 11:02:03,123 INFO agentls: ..."
+      const stderrLines = log.split("\n").filter((l) => /\d,\d{3} (DEBUG|INFO|WARNING) agentls/.test(l));
+      if (stderrLines.length) throw new Error(`server log lines arrived through stderr: ${stderrLines.slice(0, 3).join(" | ")}`);
+      if (!/\[(debug|info|warning)\] agentls[\w.]*: /.test(log)) throw new Error("no server log line arrived as window/logMessage");
     });
   } finally {
     await copyLogs(userData);
     await browser.close().catch(() => {});
+    stopGroup(codeServer.pid);
+  }
+  try {
+    await privateInstallScenario({ tmp, ws, modelBase, settings, env });
+  } finally {
     killGroups();
     fs.rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+// Installs the .vsix into a fresh extensions folder, then starts code-server on a free port.
+async function startCodeServer(name, { userData, extensions, ws, env }) {
+  const install = spawnSync(CODE_SERVER, ["--install-extension", VSIX, "--force", "--extensions-dir", extensions, "--user-data-dir", userData],
+    { env, encoding: "utf8", timeout: 120_000 });
+  fs.writeFileSync(path.join(OUT_DIR, `logs/install-extension-${name}.log`), `${install.stdout}\n${install.stderr}`);
+  const port = await freePort();
+  const codeServer = startGroup(name, CODE_SERVER, [
+    "--bind-addr", `127.0.0.1:${port}`, "--auth", "none", "--disable-telemetry", "--disable-update-check",
+    "--disable-workspace-trust", "--user-data-dir", userData, "--extensions-dir", extensions, ws,
+  ], { env });
+  return { install, codeServer, base: `http://127.0.0.1:${port}` };
+}
+
+// PATH without any folder that holds an agentls executable (the project venv, pipx, ...).
+function pathWithoutAgentls(pathEnv) {
+  return (pathEnv ?? "").split(path.delimiter).filter((dir) => {
+    if (!dir) return false;
+    try {
+      fs.accessSync(path.join(dir, "agentls"), fs.constants.X_OK);
+      return false;
+    } catch {
+      return true;
+    }
+  }).join(path.delimiter);
+}
+
+// A VS Code user without agentls: the extension offers its bundled wheel, installs it into
+// a private environment in its global storage, and starts it; a restart reuses it.
+async function privateInstallScenario({ tmp, ws, modelBase, settings, env: baseEnv }) {
+  const userData = path.join(tmp, "user-data-private");
+  const extensions = path.join(tmp, "extensions-private");
+  fs.mkdirSync(path.join(userData, "User"), { recursive: true });
+  const { "agentls.server.path": _dropped, ...rest } = settings;
+  fs.writeFileSync(path.join(userData, "User/settings.json"), JSON.stringify(rest, null, 2));
+  const env = { ...baseEnv, PATH: pathWithoutAgentls(baseEnv.PATH) };
+  const venv = path.join(userData, "User/globalStorage/agentls.agentls/server-venv");
+  const { install, codeServer, base } = await startCodeServer("code-server-private", { userData, extensions, ws, env });
+  const browser = await chromium.launchPersistentContext(path.join(tmp, "chromium-private"), BROWSER);
+  try {
+    page = browser.pages()[0] ?? (await browser.newPage());
+    await check("without agentls on PATH, the extension offers to install its bundled server", async () => {
+      if (install.status !== 0) throw new Error(`install-extension exited ${install.status}: ${install.stderr}`);
+      const onPath = spawnSync("sh", ["-c", "command -v agentls"], { env, encoding: "utf8" }).stdout.trim();
+      if (onPath) throw new Error(`agentls is still on PATH: ${onPath}`);
+      await waitFor("code-server /healthz", async () => (await fetch(`${base}/healthz`)).ok, 60_000, 500);
+      await page.goto(`${base}/?folder=${encodeURIComponent(ws)}`);
+      await page.locator(".monaco-workbench .part.statusbar").waitFor({ timeout: 60_000 });
+      const toast = page.locator(".notification-toast", { hasText: "private Python environment" }).first();
+      await toast.waitFor({ state: "visible", timeout: 45_000 });
+      await sleep(500);
+      await shot("10-install-offer");
+      await toast.locator(".monaco-button", { hasText: "Install Server" }).first().click();
+    });
+
+    await check("the private environment is made with progress, and the server starts from it", async () => {
+      await page.locator(".notification-toast", { hasText: "installing the server" }).first()
+        .waitFor({ state: "visible", timeout: 20_000 });
+      await shot("11-installing");
+      // venv + pip install of the wheel and its dependencies from the package index.
+      await waitFor("the server started from the private environment",
+        () => readExtensionLog(userData).includes("(from private environment)"), 150_000, 500);
+      if (!fs.existsSync(path.join(venv, "bin/python"))) throw new Error(`no venv at ${venv}`);
+      await waitFor("status bar 'agentls: openai · scripted-model'",
+        async () => (await statusBarText()).includes("openai · scripted-model"), 30_000);
+      await openFile("app/main.py");
+      await goToLine(1);
+      await implementBackendInMenu("Implement backend from the private server");
+      await shot("12-private-server");
+      await page.keyboard.press("Escape");
+    });
+
+    await check("agentls: Restart Server reuses the private environment without asking again", async () => {
+      const marker = fs.statSync(path.join(venv, "agentls-installed-wheel.txt")).mtimeMs;
+      const starts = () => readExtensionLog(userData).split("(from private environment)").length - 1;
+      const before = starts();
+      await runPaletteCommand("agentls: Restart Server");
+      await waitFor("a second start from the private environment", () => starts() > before, 30_000);
+      await waitFor("the restarted server", async () => (await statusBarText()).includes("openai · scripted-model"), 30_000);
+      if (fs.statSync(path.join(venv, "agentls-installed-wheel.txt")).mtimeMs !== marker) throw new Error("reinstalled");
+      if (await page.locator(".notification-toast", { hasText: "private Python environment" }).count()) {
+        throw new Error("offered the install again");
+      }
+    });
+  } finally {
+    await copyLogs(userData, "private-");
+    await browser.close().catch(() => {});
+    stopGroup(codeServer.pid);
   }
 }
 
@@ -542,14 +655,14 @@ function readExtensionLog(userData) {
 }
 
 // The extension's output channels live as files under the user-data logs folder.
-async function copyLogs(userData) {
+async function copyLogs(userData, prefix = "") {
   const logsRoot = path.join(userData, "logs");
   if (!fs.existsSync(logsRoot)) return;
   for (const file of fs.readdirSync(logsRoot, { recursive: true })) {
     const name = String(file);
     const full = path.join(logsRoot, name);
     if (fs.statSync(full).isFile() && /agentls|exthost\.log|remoteagent\.log/i.test(name)) {
-      fs.copyFileSync(full, path.join(OUT_DIR, "logs", name.replaceAll(path.sep, "_")));
+      fs.copyFileSync(full, path.join(OUT_DIR, "logs", prefix + name.replaceAll(path.sep, "_")));
     }
   }
 }

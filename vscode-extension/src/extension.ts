@@ -28,7 +28,10 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     status.show();
   };
 
-  server = new ServerManager(context.secrets, output, updateStatus);
+  server = new ServerManager(context.secrets, output, updateStatus, {
+    extension: context.extensionPath,
+    storage: context.globalStorageUri.fsPath,
+  });
   context.subscriptions.push(output, status, server, ...registerCommands(server, context.secrets));
 
   context.subscriptions.push(

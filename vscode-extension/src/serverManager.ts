@@ -1,6 +1,8 @@
 // Owns the language client: finds the server, starts it with the stored keys in its
 // environment, restarts it a bounded number of times after crashes, and keeps settings in sync.
+import * as fs from "node:fs";
 import * as os from "node:os";
+import * as path from "node:path";
 import * as vscode from "vscode";
 import {
   CloseAction,
@@ -13,6 +15,7 @@ import {
   type ServerOptions,
 } from "vscode-languageclient/node";
 import { keyTargets, secretName, serverEnv } from "./apiKeys";
+import { findBundledWheel, findSystemPython, installIntoVenv, venvState, type Wheel } from "./bundledServer";
 import { nodeProbe } from "./probe";
 import { NotificationProgressFeature } from "./progressNotifications";
 import { RestartPolicy } from "./restartPolicy";
@@ -37,11 +40,14 @@ export class ServerManager implements vscode.Disposable {
   private _state: ServerState = "stopped";
   private _env: Record<string, string> = {};
   readonly runs: RunTracker;
+  private installing: Promise<void> | undefined;
 
   constructor(
     private readonly secrets: vscode.SecretStorage,
     readonly output: vscode.LogOutputChannel,
     private readonly onStateChange: () => void,
+    /** The extension's folder (holds `bundled/agentls-*.whl`) and its global storage. */
+    private readonly dirs: { extension: string; storage: string } = { extension: "", storage: "" },
   ) {
     this.runs = new RunTracker((running) => {
       void vscode.commands.executeCommand("setContext", "agentls.running", running > 0);
@@ -95,14 +101,9 @@ export class ServerManager implements vscode.Disposable {
       },
       nodeProbe,
     );
-    if (!resolution.ok) {
-      this.output.error(resolution.message);
-      this.setState("failed");
-      void this.showStartError(resolution.message);
-      return;
-    }
+    const launch = resolution.ok ? resolution.launch : await this.privateServer(resolution.message, env);
+    if (!launch) return;
     this.policy = new RestartPolicy(this.maxRestarts());
-    const launch = resolution.launch;
     this.output.info(`starting ${launch.command} ${launch.args.join(" ")} (from ${launch.source})`);
     this.client = this.createClient(launch, env);
     this.client.onDidChangeState((event) => {
@@ -117,6 +118,91 @@ export class ServerManager implements vscode.Disposable {
       this.setState("failed");
       void this.showStartError(`The agentls server did not start: ${String(err)}`);
     }
+  }
+
+  private get venvDir(): string {
+    return path.join(this.dirs.storage, "server-venv");
+  }
+
+  /**
+   * No configured or PATH server: the private environment made from the bundled wheel.
+   * Up to date: use it. Older wheel: reinstall. None yet: offer to create it (the answer
+   * comes later; `start()` runs again after the install).
+   */
+  private async privateServer(notFound: string, env: Record<string, string>): Promise<ServerLaunch | undefined> {
+    const wheel = this.dirs.extension ? findBundledWheel(this.dirs.extension) : undefined;
+    if (!wheel || !this.dirs.storage) {
+      this.output.error(notFound);
+      this.setState("failed");
+      void this.showStartError(notFound);
+      return undefined;
+    }
+    const read = (file: string) => {
+      try {
+        return fs.readFileSync(file, "utf8");
+      } catch {
+        return undefined;
+      }
+    };
+    const found = venvState(this.venvDir, wheel, nodeProbe, read);
+    if (found.kind === "current") {
+      return { command: found.python, args: ["-m", "agentls", "serve"], source: "private environment" };
+    }
+    if (found.kind === "outdated") {
+      this.output.info(`the private environment has ${found.installed}; installing ${wheel.file}`);
+      return (await this.installPrivate(wheel, env)) ? this.privateServer(notFound, env) : undefined;
+    }
+    this.output.warn(notFound);
+    this.setState("failed");
+    void this.offerInstall(wheel, env);
+    return undefined;
+  }
+
+  private async offerInstall(wheel: Wheel, env: Record<string, string>): Promise<void> {
+    const install = "Install Server";
+    const choice = await vscode.window.showInformationMessage(
+      `The agentls server is not installed. Install agentls ${wheel.version} (bundled with this extension) ` +
+        "into a private Python environment? It needs Python 3.11 or newer; its dependencies come from PyPI.",
+      install,
+      "Open Settings",
+      "Show Output",
+    );
+    if (choice === "Open Settings") void vscode.commands.executeCommand("workbench.action.openSettings", "agentls.server");
+    if (choice === "Show Output") this.output.show();
+    if (choice === install && (await this.installPrivate(wheel, env))) await this.start();
+  }
+
+  /** Creates (or recreates) the private environment, with a progress notification. */
+  private async installPrivate(wheel: Wheel, env: Record<string, string>): Promise<boolean> {
+    if (!this.installing) {
+      this.installing = this.runInstall(wheel, env).finally(() => (this.installing = undefined));
+    }
+    try {
+      await this.installing;
+      return true;
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      this.output.error(message);
+      this.setState("failed");
+      void this.showStartError(message);
+      return false;
+    }
+  }
+
+  private async runInstall(wheel: Wheel, env: Record<string, string>): Promise<void> {
+    const python = findSystemPython(env.PATH, nodeProbe);
+    if (!python.ok) throw new Error(python.message);
+    this.setState("starting");
+    this.output.info(`installing the agentls server with Python ${python.version} (${python.python}) into ${this.venvDir}`);
+    await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: "agentls: installing the server" },
+      async (progress) => {
+        await installIntoVenv(python.python, this.venvDir, wheel, (line) => this.output.info(line), (message) =>
+          progress.report({ message }),
+        );
+      },
+    );
+    this.output.info(`installed ${path.basename(wheel.file)} into ${this.venvDir}`);
   }
 
   private async showStartError(message: string): Promise<void> {

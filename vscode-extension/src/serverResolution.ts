@@ -5,7 +5,7 @@ export interface ServerLaunch {
   command: string;
   args: string[];
   /** Which setting or fallback produced this launch, for the log. */
-  source: "agentls.server.path" | "agentls.server.python" | "PATH";
+  source: "agentls.server.path" | "agentls.server.python" | "PATH" | "private environment";
 }
 
 export interface ServerSearch {
@@ -27,7 +27,7 @@ export interface Probe {
 export type Resolution = { ok: true; launch: ServerLaunch } | { ok: false; message: string };
 
 export const INSTALL_HINT =
-  "Install it with `pipx install agentls` (or `pip install agentls`), " +
+  "Install it from an agentls checkout with `pipx install .` (or `pip install .`), " +
   "or set `agentls.server.path` to the agentls executable or `agentls.server.python` " +
   "to a Python that has agentls installed, then run 'agentls: Restart Server'.";
 

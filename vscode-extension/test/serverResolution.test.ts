@@ -66,7 +66,7 @@ const cases: Case[] = [
     name: "nothing found: the message names the fix",
     search: { pathEnv: PATH_ENV },
     probe: fakeProbe([]),
-    expected: /no agentls executable on PATH.*pipx install agentls/,
+    expected: /no agentls executable on PATH.*pipx install \./,
   },
   {
     name: "nothing found: the message names each broken setting",
