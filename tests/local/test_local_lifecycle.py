@@ -252,6 +252,6 @@ async def test_missing_runtime_is_a_config_error_naming_the_extra(
 ) -> None:
     monkeypatch.setattr(agentls.llm.local, "local_available", lambda: False)
     m = LocalModelManager(settings_for(fake_model_file), tmp_path)
-    with pytest.raises(ProviderConfigError, match=r"agentls\[local\]"):
+    with pytest.raises(ProviderConfigError, match=r"xllamacpp>=2026\.1.*\[local\]"):
         await m.ensure()
     assert m.pid is None
