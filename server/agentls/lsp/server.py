@@ -38,7 +38,27 @@ class AgentProtocol(LanguageServerProtocol):
     """Answers requests whose params cannot be read with InvalidParams.
 
     pygls only logs such a message, and the client would wait for an answer forever.
+
+    It also drops the handler futures pygls forgets: every notification (each
+    keystroke's didChange) and every handler a builtin passes a request on to
+    (executeCommand: the run's task, with its result) is kept in `_request_futures`
+    under a fresh uuid that nothing removes, ~1-3 KB each, for the whole session.
     """
+
+    def _execute_handler(
+        self,
+        msg_id: Any,
+        handler: Any,
+        callback: Any,
+        args: tuple[Any, ...] | None = None,
+        kwargs: dict[str, Any] | None = None,
+    ) -> None:
+        # Done futures only; a pending one may still be cancelled through its id. Not
+        # reached while pygls' shutdown walks the dict (cancelling runs no handler).
+        futures = self._request_futures
+        for done in [key for key, future in futures.items() if future.done()]:
+            del futures[done]
+        super()._execute_handler(msg_id, handler, callback, args, kwargs)
 
     def structure_message(self, data: dict[str, Any]) -> Any:
         try:
