@@ -70,6 +70,7 @@ def run_agentls(
     max_tokens: int,
     source: Path | None = None,
     timeout: float = RUN_TIMEOUT,
+    extra_env: dict[str, str] | None = None,
 ) -> AgentlsRun:
     """``source``: a folder holding an agentls ``server/`` tree to run instead of the
     installed package (see `snapshot_source`)."""
@@ -91,6 +92,7 @@ def run_agentls(
         env = run_env(
             base_url, model, temperature=temperature, max_tokens=max_tokens, home=Path(home)
         )
+        env.update(extra_env or {})
         if source is not None:
             env["PYTHONPATH"] = str(source / "server")
         try:

@@ -15,6 +15,12 @@ RESULTS_DIR = HERE / "results"
 NOTES = HERE / "notes.md"
 FLOWS = ("agentls", "naive")
 
+
+def flows_of(meta: dict[str, Any]) -> tuple[str, ...]:
+    """The flows a run measured, in the order it ran them."""
+    return tuple(meta.get("flows") or FLOWS)
+
+
 HOW_TO_RUN = """\
 ## How to run
 
@@ -53,9 +59,9 @@ def _tokens(run: dict[str, Any]) -> int | None:
     return int(run.get("input_tokens") or 0) + int(run.get("output_tokens") or 0)
 
 
-def summary_rows(runs: list[dict[str, Any]]) -> list[list[str]]:
+def summary_rows(runs: list[dict[str, Any]], flows: tuple[str, ...] = FLOWS) -> list[list[str]]:
     rows = []
-    for flow in FLOWS:
+    for flow in flows:
         mine = [r for r in runs if r["flow"] == flow]
         if not mine:
             continue
@@ -76,6 +82,7 @@ def summary_rows(runs: list[dict[str, Any]]) -> list[list[str]]:
                 cell(CORRECT),
                 refused,
                 cell(WRONG),
+                _wrong_share(counts),
                 str(sum(1 for r in mine if r.get("wrong_file"))),
                 cell(NO_CHANGE),
                 f"{_mean(tokens)} ({_mean(inputs)} in / {_mean(outputs)} out)",
@@ -83,6 +90,12 @@ def summary_rows(runs: list[dict[str, Any]]) -> list[list[str]]:
             ]
         )
     return rows
+
+
+def _wrong_share(counts: Counter[str]) -> str:
+    """Of the runs that changed something, the share that changed it wrongly."""
+    changed = counts[CORRECT] + counts[WRONG]
+    return f"{counts[WRONG]}/{changed} ({100 * counts[WRONG] / changed:.0f}%)" if changed else "–"
 
 
 _SHORT = {CORRECT: "ok", REFUSED: "refused", WRONG: "wrong", NO_CHANGE: "none"}
@@ -100,7 +113,9 @@ def _outcomes(runs: list[dict[str, Any]]) -> str:
     return f"{correct}/{len(runs)}: " + ", ".join(marks)
 
 
-def task_rows(runs: list[dict[str, Any]], tasks: list[dict[str, Any]]) -> list[list[str]]:
+def task_rows(
+    runs: list[dict[str, Any]], tasks: list[dict[str, Any]], flows: tuple[str, ...] = FLOWS
+) -> list[list[str]]:
     rows = []
     for task in tasks:
         mine = [r for r in runs if r["task"] == task["name"]]
@@ -109,7 +124,7 @@ def task_rows(runs: list[dict[str, Any]], tasks: list[dict[str, Any]]) -> list[l
                 f"`{task['name']}`",
                 task.get("language", ""),
                 task.get("scope", ""),
-                *(_outcomes([r for r in mine if r["flow"] == flow]) for flow in FLOWS),
+                *(_outcomes([r for r in mine if r["flow"] == flow]) for flow in flows),
             ]
         )
     return rows
@@ -139,14 +154,17 @@ def render_model(result: dict[str, Any]) -> str:
             "correct",
             "refused",
             "wrong applied",
+            "wrong of changed",
             "wrong file",
             "no change",
             "mean tokens",
             "mean s",
         ],
-        summary_rows(runs),
+        summary_rows(runs, flows_of(meta)),
     )
-    per_task = _table(["task", "lang", "scope", "agentls", "naive"], task_rows(runs, meta["tasks"]))
+    per_task = _table(
+        ["task", "lang", "scope", *flows_of(meta)], task_rows(runs, meta["tasks"], flows_of(meta))
+    )
     legend = "Per task (outcome of each repeat; `+wf` = wrong file touched):"
     return f"{header}\n{summary}\n\n{legend}\n\n{per_task}\n"
 

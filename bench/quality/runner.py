@@ -27,6 +27,12 @@ from bench.quality.naive import run_naive
 from bench.quality.recorder import Recorder
 from bench.quality.tasks import Task, changed_files, copy_workspace, load_tasks, run_check, snapshot
 
+# The agentls flows and the settings each adds to agentls's environment.
+AGENTLS_FLOWS: dict[str, dict[str, str]] = {
+    "agentls": {},
+    "agentls-full": {"AGENTLS_PROMPT": "full"},
+}
+
 REPO = Path(__file__).resolve().parents[2]
 SMOKE_TASKS = ("slugify-stub", "js-clamp-todo")
 TEMPERATURE = 0.2
@@ -57,7 +63,7 @@ def run_one(
     before = snapshot(workspace)
     record: dict[str, Any] = {"task": task.name, "flow": flow, "repeat": repeat}
     status = reason = ""
-    if flow == "agentls":
+    if flow in AGENTLS_FLOWS:
         if recorder is not None:
             recorder.take()  # forget anything left over from an earlier run
         run = run_agentls(
@@ -70,6 +76,7 @@ def run_one(
             temperature=TEMPERATURE,
             max_tokens=MAX_TOKENS,
             source=source,
+            extra_env=AGENTLS_FLOWS[flow],
         )
         status, reason = run.status, run.reason
         record.update(
@@ -154,6 +161,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--ctx", type=int, default=4096, help="embedded server context size")
     parser.add_argument("--threads", type=int, default=2, help="embedded server threads (1-2)")
     parser.add_argument("--smoke", action="store_true", help="two small tasks, once; temp output")
+    parser.add_argument(
+        "--flows",
+        default="agentls,naive",
+        help="comma-separated, interleaved per task: agentls (default settings), naive, and "
+        "agentls-full (the full prompt profile, AGENTLS_PROMPT=full)",
+    )
     parser.add_argument("--out", type=Path, help="the report (default docs/quality.md)")
     parser.add_argument(
         "--at-commit",
@@ -175,6 +188,11 @@ def main(argv: list[str] | None = None) -> int:
     names = args.tasks.split(",") if args.tasks else (list(SMOKE_TASKS) if args.smoke else None)
     tasks = load_tasks(names)
     repeats = args.repeats or (1 if args.smoke else 2)
+    flows = [flow.strip() for flow in args.flows.split(",") if flow.strip()]
+    unknown = [flow for flow in flows if flow not in (*AGENTLS_FLOWS, "naive")]
+    if unknown:
+        print(f"unknown flow(s): {', '.join(unknown)}", file=sys.stderr)
+        return 2
     which = args.embedded or ("smollm2" if args.smoke else "qwen")
     # Smoke output stays in the scratch folder for a look afterwards; a full run removes it.
     scratch = Path(tempfile.mkdtemp(prefix="agentls-quality-"))
@@ -210,6 +228,7 @@ def main(argv: list[str] | None = None) -> int:
             "cores": os.cpu_count(),
             "commit": commit,
             "tasks": [{"name": t.name, "language": t.language, "scope": t.scope} for t in tasks],
+            "flows": flows,
         }
         results_dir.mkdir(parents=True, exist_ok=True)
         result_file = results_dir / f"{model_slug(endpoint.model)}.json"
@@ -218,7 +237,7 @@ def main(argv: list[str] | None = None) -> int:
         recorder = stack.enter_context(Recorder(endpoint.base_url))
         for repeat in range(1, repeats + 1):
             for task in tasks:
-                for flow in ("agentls", "naive"):
+                for flow in flows:
                     record = run_one(task, flow, repeat, endpoint, scratch, source, recorder)
                     runs.append(record)
                     print(

@@ -77,3 +77,15 @@ async def test_project_rules_reach_the_model_redacted_and_can_be_turned_off(
     code, output = await _run({**env, "AGENTLS_CONTEXT__PROJECT_RULES": "false"}, workspace)
     assert code == 0, output
     assert "Return plain dicts." not in str(fake_model.requests[-1].body)
+
+
+async def test_a_repair_round_that_brings_the_same_answer_ends_the_repairs(
+    env: dict[str, str], workspace: Path, fake_model: FakeModel
+) -> None:
+    broken = "```python\ndef health():\n    return {'status': current_status}\n```"
+    fake_model.script([Turn(broken)])  # the same answer, every round
+    code, output = await _run(env, workspace)
+    assert code == 1 and "undefined name 'current_status'" in output
+    chats = [r for r in fake_model.requests if r.path.endswith("/chat/completions")]
+    assert len(chats) == 2  # the first answer and one repair round, not two
+    assert (workspace / "app" / "main.py").read_text() == MAIN_PY

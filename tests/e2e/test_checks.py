@@ -95,7 +95,8 @@ async def test_a_misfire_into_a_lookalike_file_is_repaired_by_the_hint(
 async def test_a_change_broken_after_every_round_is_refused_with_its_problems(
     workspace: Path, env: dict[str, str], fake_model: FakeModel
 ) -> None:
-    fake_model.script([Turn(UNDEFINED)])
+    # Three different answers with the same mistake (the same answer twice ends the rounds).
+    fake_model.script([Turn(UNDEFINED + f"\nTry {n}.") for n in range(3)])
     async with lsp_session(workspace, env) as session:
         session.editor.open("app/main.py")
         result = await session.run("app/main.py", range_of(MAIN_PY, TODO))

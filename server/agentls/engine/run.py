@@ -272,7 +272,9 @@ async def run_agent(
         changes = ChangeSet(explanation=answer.text.strip())
     else:
         report(Progress("applying", "Reading the answer"))
-        changes = answer_to_changes(answer.text, request, started_ns)
+        changes = without_echoed_prompt(
+            answer_to_changes(answer.text, request, started_ns), messages
+        )
         report(Progress("checking", "Checking the change"))
         checked = await check_changes(request, changes, settings, report, secret_values)
         first_explanation = changes.explanation
@@ -297,10 +299,15 @@ async def run_agent(
                 rounds_used -= 1
                 break
             repair = ChatRequest(model, fitted, temperature, limit)
+            previous = last.text
             last = _scrubbed(await _ask(provider, repair, report), secret_values)
             input_tokens = _add(input_tokens, last.usage.input_tokens)
             output_tokens = _add(output_tokens, last.usage.output_tokens)
-            changes = answer_to_changes(last.text, request, started_ns)
+            if last.text.strip() == previous.strip():
+                break  # the same answer again: another round would not change it either
+            changes = without_echoed_prompt(
+                answer_to_changes(last.text, request, started_ns), messages
+            )
             if not changes.explanation:
                 changes = ChangeSet(changes.files, first_explanation, changes.problems)
             report(Progress("checking", "Checking the change"))
@@ -329,6 +336,25 @@ async def run_agent(
         repair_rounds=rounds_used,
         transcript=recorder.finish((*changes.problems, *checked.problems)),
     )
+
+
+# Explanation lines at least this long that the prompt already holds are echoes of it.
+_ECHO_MIN_CHARS = 24
+
+
+def without_echoed_prompt(changes: ChangeSet, messages: Sequence[ChatMessage]) -> ChangeSet:
+    """The change with explanation lines the model copied from our prompt taken out
+    (small models repeat the rules after their code); hovers show the model's words."""
+    sent = "\n".join(m.content for m in messages if m.role != "assistant")
+    kept = [
+        line
+        for line in changes.explanation.split("\n")
+        if len(line.strip()) < _ECHO_MIN_CHARS or line.strip() not in sent
+    ]
+    explanation = "\n".join(kept).strip()
+    if explanation == changes.explanation:
+        return changes
+    return dataclasses.replace(changes, explanation=explanation)
 
 
 def _scrubbed(answer: Answer, secret_values: Sequence[str]) -> Answer:

@@ -111,3 +111,15 @@ def test_project_rules_follow_the_agent_prompt_in_both_profiles() -> None:
         root = system.index("## Project rules (AGENTS.md)\nUse httpx, never requests.")
         nearer = system.index("## Project rules (svc/AGENTS.md)\nMoney is integer cents.")
         assert root < nearer
+
+
+def test_prompt_sentences_echoed_after_the_code_leave_the_explanation() -> None:
+    from agentls.edits.model import ChangeSet
+    from agentls.engine.run import without_echoed_prompt
+
+    messages = build_messages(_request(), CONTEXT, "whole", profile="lean")
+    rules = messages[-1].content.rstrip().split("\n")[-1]
+    changes = ChangeSet(explanation=f"Sums the prices.\n\n{rules}\nOK.")
+    assert without_echoed_prompt(changes, messages).explanation == "Sums the prices.\n\nOK."
+    untouched = ChangeSet(explanation="Sums the prices of the order lines.")
+    assert without_echoed_prompt(untouched, messages) is untouched
