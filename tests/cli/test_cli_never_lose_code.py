@@ -89,3 +89,21 @@ async def test_a_repair_round_that_brings_the_same_answer_ends_the_repairs(
     chats = [r for r in fake_model.requests if r.path.endswith("/chat/completions")]
     assert len(chats) == 2  # the first answer and one repair round, not two
     assert (workspace / "app" / "main.py").read_text() == MAIN_PY
+
+
+async def test_a_requested_module_that_landed_in_the_readme_is_sent_back(
+    env: dict[str, str], workspace: Path, fake_model: FakeModel
+) -> None:
+    readme = "# Demo\n\nCreate money.py with cents(amount) that returns an int.\n"
+    (workspace / "README.md").write_text(readme)
+    echoed = "```md\nmoney.py: cents(amount) returns an int.\n```"
+    fixed = "money.py\n```python\ndef cents(amount):\n    return round(amount * 100)\n```"
+    fake_model.script([Turn(echoed), Turn(fixed)])
+    out, err = io.StringIO(), io.StringIO()
+    options = RunOptions(workspace=workspace, file="README.md:3", scope="workspace", apply=True)
+    code = await run(options, env=env, out=out, err=err)
+    assert code == 0, err.getvalue()
+    feedback = fake_model.requests[-1].body["messages"][-1]["content"]
+    assert "the request asks for `money.py`, but the answer does not create it" in feedback
+    assert (workspace / "README.md").read_text() == readme
+    assert (workspace / "money.py").read_text().startswith("def cents(amount):")

@@ -13,6 +13,8 @@ selected code ("write tests for this").
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable, Sequence
 from pathlib import PurePosixPath
 
 from agentls.edits.model import ChangeSet, Problem
@@ -91,3 +93,34 @@ def misfires(changes: ChangeSet, target: str, target_text: str | None) -> list[P
             )
         )
     return problems
+
+
+_CREATE_WORDS = re.compile(r"\b(?:create|add|write|make|generate|new)\b", re.IGNORECASE)
+_FILE_NAME = re.compile(
+    r"(?<![\w/.-])([\w][\w./-]*\.(?:py|js|mjs|cjs|ts|tsx|jsx|go|rs|java|rb|php|sql|json|ya?ml|toml))\b"
+)
+
+
+def requested_new_files(request: str, exists: Callable[[str], bool]) -> tuple[str, ...]:
+    """Files a request asks to create: named with a code suffix, after a word such as
+    "create" or "add", and not in the workspace yet."""
+    if not _CREATE_WORDS.search(request):
+        return ()
+    names = dict.fromkeys(m.group(1).strip("./") for m in _FILE_NAME.finditer(request))
+    return tuple(name for name in names if name and not exists(name))
+
+
+def missing_requested(changes: ChangeSet, requested: Sequence[str]) -> list[Problem]:
+    """A requested file the change does not create (by its path or, wherever the model put
+    it, its file name)."""
+    created = {f.path for f in changes.files if f.kind == "create"}
+    created_names = {PurePosixPath(p).name for p in created}
+    return [
+        Problem(
+            f"the request asks for `{name}`, but the answer does not create it",
+            path=name,
+            hints=(f"write `{name}` on its own line, then a code block with its whole content",),
+        )
+        for name in requested
+        if name not in created and PurePosixPath(name).name not in created_names
+    ]

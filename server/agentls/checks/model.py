@@ -30,6 +30,8 @@ class CheckInput:
     selection_scope: bool
     # Current text of a workspace file (editor buffer first, else disk), None if absent.
     read: Callable[[str], str | None]
+    # Files the request asks to create ("create money.py as the README says").
+    requested_files: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

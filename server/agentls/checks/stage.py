@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 
 from agentls.checks import javascript, python
-from agentls.checks.misfire import misfires
+from agentls.checks.misfire import misfires, missing_requested
 from agentls.checks.model import CheckInput, CheckReport, CheckResult, result
 from agentls.checks.python import Finding, Reader
 from agentls.edits.model import FileChange, Problem
@@ -130,4 +130,8 @@ def run_builtin_checks(check: CheckInput) -> CheckReport:
         scoped = misfires(check.changes, check.target_path, target_text)
         results.append(result("selection scope", len(scoped)))
         problems += scoped
+    if check.requested_files:
+        missing = missing_requested(check.changes, check.requested_files)
+        results.append(result("requested files", len(missing)))
+        problems += missing
     return CheckReport(tuple(results), tuple(problems))

@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
+from agentls.checks.misfire import requested_new_files
 from agentls.checks.model import CheckInput, CheckReport
 from agentls.checks.stage import run_builtin_checks
 from agentls.config import Settings
@@ -171,7 +172,10 @@ async def check_changes(
         return _current_texts(request, [rel]).get(rel)
 
     target = request.document.path if request.document is not None else None
-    check = CheckInput(changes, request.workspace_root, target, request.scope == "selection", read)
+    requested = requested_new_files(request_text(request), lambda rel: read(rel) is not None)
+    check = CheckInput(
+        changes, request.workspace_root, target, request.scope == "selection", read, requested
+    )
     found = await asyncio.to_thread(run_builtin_checks, check)
     commands = settings.checks.commands if settings is not None else ()
     if not commands or found.problems or _errors(changes):
