@@ -184,6 +184,8 @@ def resume_gc(server: AgentServer) -> None:
     if server.gc_paused:
         server.gc_paused = False
         gc.enable()
+        # Start-up's garbage goes now, so loading settings and agents reuses its memory.
+        gc.collect()
 
 
 def _exit_now(server: AgentServer) -> None:
