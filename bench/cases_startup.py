@@ -100,7 +100,7 @@ async def measure(servers: list[ServerSpec], repeats: int) -> Section:
     agent_t = Summary.of(times["agentls"])
     agent_m = Summary.of(memory["agentls"])
     section.targets.append(
-        Target("cold start ≤ 1.1× bare pygls", agent_t.median / floor.median, 1.1, "×")
+        Target("cold start ≤ 1.05× bare pygls", agent_t.median / floor.median, 1.05, "×")
     )
     section.targets.append(Target("idle RSS ≤ 60 MB", agent_m.median / 1024, 60, "MB"))
     section.plots = [
