@@ -409,7 +409,14 @@ def build_changeset(
             builder.diff(block, path)
     builder.check_stub_not_just_deleted()
     note = builder.note_outside_changes()
-    explanation = "\n\n".join(part for part in (parsed.explanation, note) if part)
+    # Shell or output blocks are examples for the user, never run: they stay in the
+    # explanation, so the user sees every block the model sent.
+    shown = [
+        f"```{b.language}\n{b.content}```"
+        for b in parsed.blocks
+        if isinstance(b, WholeFile) and b.path is None and _illustration(b, target_path)
+    ]
+    explanation = "\n\n".join(part for part in (parsed.explanation, *shown, note) if part)
     return ChangeSet(
         files=tuple(_changes(builder.states)),
         explanation=explanation,

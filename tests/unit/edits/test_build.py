@@ -292,7 +292,7 @@ def test_lone_shell_block_is_an_illustration_not_code() -> None:
         {TARGET: SRC}, "Install it first:\n```bash\npip install numpy\n```", selection=(0, 3)
     )
     assert changes.files == () and changes.problems == ()
-    assert changes.explanation == "Install it first:"
+    assert changes.explanation == "Install it first:\n\n```bash\npip install numpy\n```"
 
 
 def test_shell_block_replaces_selection_in_a_shell_script() -> None:
