@@ -29,7 +29,7 @@ from agentls.config import ContextSettings
 from agentls.context.index import WorkspaceIndex
 from agentls.context.rules import find_rules, rule_paths
 from agentls.context.secrets import redact, redact_values
-from agentls.engine.model import DocumentSnapshot, Scope
+from agentls.document import DocumentSnapshot, Scope
 
 CHARS_PER_TOKEN = 4
 FILE_OVERHEAD_CHARS = 40  # the path header and fence around each file in the prompt

@@ -9,22 +9,15 @@ from typing import TYPE_CHECKING, Literal
 
 from agentls.agents.model import AgentSpec
 from agentls.checks.model import CheckResult
+from agentls.document import DocumentSnapshot as DocumentSnapshot  # re-exported
+from agentls.document import Scope as Scope  # re-exported
 from agentls.edits.model import ChangeSet, Problem
 
 if TYPE_CHECKING:
     from agentls.engine.transcript import Transcript
 
-Scope = Literal["selection", "workspace"]
 RunMode = Literal["implement", "explain"]
 Phase = Literal["context", "waiting", "streaming", "applying", "checking", "repairing"]
-
-
-@dataclass(frozen=True, slots=True)
-class DocumentSnapshot:
-    path: str  # workspace-relative POSIX path
-    text: str
-    version: int | None  # None: not open in the editor (read from disk)
-    language_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
