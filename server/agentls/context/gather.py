@@ -30,6 +30,7 @@ from agentls.context.index import WorkspaceIndex
 from agentls.context.rules import find_rules, rule_paths
 from agentls.context.secrets import redact, redact_values
 from agentls.document import DocumentSnapshot, Scope
+from agentls.files import read_utf8
 
 CHARS_PER_TOKEN = 4
 FILE_OVERHEAD_CHARS = 40  # the path header and fence around each file in the prompt
@@ -347,17 +348,7 @@ class _Reader:
         return text
 
     def _read_disk(self, path: str) -> str | None:
-        full = self.index.root / path
-        try:
-            if os.stat(full).st_size > self.settings.max_file_bytes:
-                return None
-            with open(full, "rb") as handle:
-                data = handle.read(self.settings.max_file_bytes + 1)
-        except OSError:
+        text = read_utf8(self.index.root / path, max_bytes=self.settings.max_file_bytes)
+        if text is None or "\0" in text[:BINARY_SNIFF_BYTES]:
             return None
-        if len(data) > self.settings.max_file_bytes or b"\0" in data[:BINARY_SNIFF_BYTES]:
-            return None
-        try:
-            return data.decode("utf-8")
-        except UnicodeDecodeError:
-            return None
+        return text

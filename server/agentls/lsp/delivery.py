@@ -5,8 +5,6 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import logging
-import os
-import tempfile
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -16,9 +14,11 @@ from typing import TYPE_CHECKING
 from lsprotocol import types
 from pygls import uris
 
+from agentls import textutil
 from agentls.edits.model import ChangeSet, FileChange, TextEdit
 from agentls.engine.model import RunOutcome
 from agentls.engine.rebase import rebase_edits
+from agentls.files import read_utf8, write_atomically
 from agentls.lsp.to_lsp import FileEdits, workspace_edit
 
 if TYPE_CHECKING:
@@ -45,24 +45,12 @@ def _open_text(server: AgentServer, root: Path, path: str) -> OpenText | None:
     return OpenText(document.source, document.version)
 
 
-def _disk_text(root: Path, path: str) -> str | None:
-    try:
-        return (root / path).read_bytes().decode("utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
-
-
 def write_new_file(root: Path, path: str, text: str) -> None:
-    """Create a file atomically; never overwrite one that appeared meanwhile."""
+    """Create a file atomically, with the permissions the umask gives a new file; never
+    overwrite one that appeared meanwhile (FileExistsError)."""
     target = root / path
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".agentls")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.link(temp, target)  # fails if the target exists, unlike rename
-    finally:
-        os.unlink(temp)
+    write_atomically(target, text, overwrite=False)
 
 
 def plan_file(server: AgentServer, root: Path, change: FileChange, agent: str) -> FileEdits:
@@ -75,7 +63,7 @@ def plan_file(server: AgentServer, root: Path, change: FileChange, agent: str) -
             )
         return FileEdits(change.path, "", None, (TextEdit(0, 0, change.new_text),), create=True)
     current = _open_text(server, root, change.path)
-    text = current.text if current else _disk_text(root, change.path)
+    text = current.text if current else read_utf8(root / change.path)
     if text is None:
         raise DeliveryRefused(
             f"{change.path} was deleted or became unreadable while {agent} was working; "
@@ -170,6 +158,5 @@ def _remove(paths: list[Path]) -> None:
 
 
 def shorten(text: str, limit: int = 200) -> str:
-    """One line, at most `limit` characters."""
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    """One line, at most `limit` characters (lsp/runs.py imports it from here)."""
+    return textutil.shorten(text, limit, one_line=True)

@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING, Any
 from lsprotocol import types
 
 from agentls.lsp.actions import range_json
+from agentls.lsp.commands import object_argument, parse_range
 from agentls.lsp.documents import relative_path
-from agentls.lsp.hover import now_iso, provenance, uri_of
+from agentls.lsp.ledger import provenance, run_record, uri_of
 from agentls.lsp.runs import start_run
 from agentls.lsp.session import ensure_loaded
 from agentls.lsp.to_lsp import lsp_range
@@ -40,13 +41,6 @@ def explaining_agent(server: AgentServer) -> str | None:
     default = loaded.settings.agents.default
     names = [a.name for a in agents]
     return default if default in names else (names[0] if names else None)
-
-
-def _arg(args: tuple[Any, ...]) -> Mapping[str, Any]:
-    first = args[0] if args else None
-    if isinstance(first, list | tuple):
-        first = first[0] if first else None
-    return first if isinstance(first, Mapping) else {}
 
 
 def _offsets(server: AgentServer, text: str, rng: types.Range) -> tuple[int, int]:
@@ -87,7 +81,6 @@ def _region_under(server: AgentServer, uri: str, rng: types.Range) -> Any:
 async def explain(server: AgentServer, agent: str, uri: str, rng: types.Range) -> dict[str, Any]:
     """Run ``agent`` in explain mode on ``rng`` and store the answer for that text."""
     from agentls.provenance.anchor import find_exact
-    from agentls.provenance.model import RunRecord, shorten
 
     path = relative_path(server, uri)
     document = server.workspace.text_documents.get(uri)
@@ -109,19 +102,7 @@ async def explain(server: AgentServer, agent: str, uri: str, rng: types.Range) -
                 types.MessageType.Warning,
             )
             return
-        record = RunRecord(
-            run_id=outcome.run_id,
-            agent=agent,
-            provider=outcome.provider,
-            model=outcome.model,
-            created_at=now_iso(),
-            instruction=shorten(outcome.instruction),
-            scope="selection",
-            explanation=outcome.explanation,
-            input_tokens=outcome.input_tokens,
-            output_tokens=outcome.output_tokens,
-            mode="explain",
-        )
+        record = run_record(outcome, agent=agent, mode="explain")
         service.explained(record, path, match.start, match.end, text, outcome.explanation)
         _refresh_lenses(server)
 
@@ -172,17 +153,10 @@ def register(server: AgentServer) -> None:
 
     @server.command(EXPLAIN_COMMAND)
     async def explain_command(*args: Any) -> dict[str, Any]:
-        raw = _arg(args)
+        raw = object_argument(args)
         agent = raw.get("agent") or explaining_agent(server)
         uri = raw.get("uri")
-        try:
-            start, end = raw["range"]["start"], raw["range"]["end"]
-            rng = types.Range(
-                types.Position(int(start["line"]), int(start["character"])),
-                types.Position(int(end["line"]), int(end["character"])),
-            )
-        except (KeyError, TypeError, ValueError):
-            rng = None
+        rng = parse_range(raw.get("range"))
         if not isinstance(uri, str) or rng is None or not isinstance(agent, str):
             message = "agentls.explain takes one object: {agent?, uri, range}"
             server.show(f"agentls: {message}")
@@ -191,4 +165,4 @@ def register(server: AgentServer) -> None:
 
     @server.command(EXPLAIN_REGION_COMMAND)
     async def explain_region_command(*args: Any) -> dict[str, Any]:
-        return await answer(explain_region(server, _arg(args)))
+        return await answer(explain_region(server, object_argument(args)))

@@ -4,14 +4,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types
 
+from agentls.lsp.commands import object_argument
 from agentls.lsp.documents import relative_path
 from agentls.lsp.explain import EXPLAIN_REGION_COMMAND
-from agentls.lsp.hover import provenance
+from agentls.lsp.ledger import provenance
 from agentls.lsp.transcripts import SHOW_TRANSCRIPT_COMMAND, has_transcript
 
 if TYPE_CHECKING:
@@ -65,10 +65,7 @@ def register(server: AgentServer) -> None:
 
     @server.command(FORGET_REGION_COMMAND)
     def forget_region(*args: Any) -> dict[str, Any]:
-        first = args[0] if args else None
-        if isinstance(first, list | tuple):
-            first = first[0] if first else None
-        region_id = first.get("regionId") if isinstance(first, Mapping) else None
+        region_id = object_argument(args).get("regionId")
         service = provenance(server)
         forgotten = bool(service and region_id and service.forget_region(str(region_id)))
         workspace = server.client_capabilities.workspace

@@ -27,6 +27,7 @@ FEATURE_MODULES = (
     "agentls.lsp.documents",
     "agentls.lsp.actions",
     "agentls.lsp.runs",
+    "agentls.lsp.ledger",
     "agentls.lsp.hover",
     "agentls.lsp.lens",
     "agentls.lsp.explain",

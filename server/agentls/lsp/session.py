@@ -174,9 +174,9 @@ def register(server: AgentServer) -> None:
             except Exception:  # closing must not block shutdown
                 log.debug("closing a provider failed", exc_info=True)
         server.state.providers.clear()
-        flush = getattr(server.state.ledger, "flush", None)
-        if flush is not None:
-            flush()
+        from agentls.lsp import ledger  # imports this module: not at the top
+
+        ledger.stop(server)
 
 
 def resume_gc(server: AgentServer) -> None:

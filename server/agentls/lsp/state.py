@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
+from agentls.document import TextChange as TextChange  # re-exported
 from agentls.lsp.positions import Encoding
 
 if TYPE_CHECKING:  # heavy imports stay off the start-up path
@@ -18,15 +19,6 @@ if TYPE_CHECKING:  # heavy imports stay off the start-up path
     from agentls.llm.base import Provider
     from agentls.lsp.runs import RunRegistry
     from agentls.settings_loader import LoadedSettings
-
-
-@dataclass(frozen=True, slots=True)
-class TextChange:
-    """One content change in code points of the text *before* it (LSP sends them in order)."""
-
-    start: int
-    end: int
-    new_text: str
 
 
 class DocumentListener(Protocol):

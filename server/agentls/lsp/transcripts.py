@@ -17,6 +17,7 @@ from urllib.parse import quote
 from lsprotocol import types
 from pygls import uris
 
+from agentls.lsp.commands import first_argument
 from agentls.lsp.session import ensure_loaded
 
 if TYPE_CHECKING:
@@ -91,9 +92,7 @@ def command_link(run_id: str) -> str:
 
 
 def _run_id(args: tuple[Any, ...]) -> str | None:
-    first = args[0] if args else None
-    if isinstance(first, list | tuple):
-        first = first[0] if first else None
+    first = first_argument(args)
     if isinstance(first, str):
         return first or None
     value = first.get("runId") if isinstance(first, Mapping) else None

@@ -10,6 +10,8 @@ import hashlib
 from dataclasses import dataclass
 from typing import Literal
 
+from agentls.document import TextChange as TextChange  # re-exported
+
 RecordMode = Literal["implement", "explain"]
 
 # Longest region text kept for re-anchoring; larger regions keep only their hash.
@@ -20,14 +22,6 @@ MAX_INSTRUCTION_CHARS = 600
 
 def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
-
-
-def shorten(text: str, limit: int = MAX_INSTRUCTION_CHARS) -> str:
-    """Collapse surrounding blank space and cut ``text`` to ``limit`` code points."""
-    text = text.strip()
-    if len(text) <= limit:
-        return text
-    return text[: limit - 1].rstrip() + "…"
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,12 +68,3 @@ class Region:
 
     def contains(self, offset: int) -> bool:
         return self.start <= offset < self.end
-
-
-@dataclass(frozen=True, slots=True)
-class TextChange:
-    """Replace ``old[start:end]`` with ``new_text``; code points of the pre-change text."""
-
-    start: int
-    end: int
-    new_text: str

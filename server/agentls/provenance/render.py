@@ -6,7 +6,8 @@ import re
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 
-from agentls.provenance.model import Region, RunRecord, shorten
+from agentls.provenance.model import Region, RunRecord
+from agentls.textutil import shorten
 
 MAX_EXPLANATION_CHARS = 4_000
 EDITED_NOTE = "Edited since it was generated."

@@ -4,18 +4,16 @@ Location: ``<state>/agentls/provenance/<sha256(workspace root)[:16]>.json`` wher
 ``<state>`` is ``$XDG_STATE_HOME`` (default ``~/.local/state``); the setting
 ``provenance.state_dir`` replaces ``<state>/agentls/provenance``.
 
-Writes are atomic (temp file in the same folder, fsync, ``os.replace``). Nothing
+Writes are atomic (`agentls.files.write_atomically`, 0600). Nothing
 here raises on a bad file: an unreadable or corrupt ledger is renamed aside to
 ``*.corrupt-<UTC timestamp>`` and reported as a problem string.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import asdict
 from datetime import UTC, datetime
@@ -24,6 +22,7 @@ from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
+from agentls.files import write_atomically
 from agentls.provenance.ledger import Ledger
 from agentls.provenance.model import Region, RunRecord
 
@@ -134,35 +133,8 @@ def save(path: Path, ledger: Ledger, workspace_root: str | Path) -> str | None:
     try:
         payload = json.dumps(to_json(ledger, workspace_root), ensure_ascii=False, indent=1)
         path.parent.mkdir(parents=True, exist_ok=True)
-        write_atomically(path, payload)
+        write_atomically(path, payload, overwrite=True, mode=0o600)
     except (OSError, TypeError, ValueError) as exc:
         return f"could not save provenance ledger {path}: {exc}"
     ledger.dirty = False
     return None
-
-
-def write_atomically(path: Path, text: str) -> None:
-    """Replace ``path`` with ``text`` (UTF-8) all at once: a temp file in the same
-    folder, fsync, ``os.replace``. The file is its owner's only (0600, as ``mkstemp``
-    makes it). Raises OSError; the temp file never outlives a failure."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-    _fsync_dir(path.parent)
-
-
-def _fsync_dir(folder: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)

@@ -4,7 +4,7 @@ Location: ``<state>/agentls/transcripts/<run_id>.md`` where ``<state>`` is
 ``$XDG_STATE_HOME`` (default ``~/.local/state``); with ``provenance.state_dir`` set,
 ``<state_dir>/transcripts/``. The folder is 0700 and each file 0600: a transcript
 holds the code the model saw. ``last`` names the newest run's id. Writes are atomic
-(`store.write_atomically`); nothing here raises on a disk problem, it returns one.
+(`agentls.files.write_atomically`); nothing here raises on a disk problem, it returns one.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from agentls.engine.transcript import Transcript
-from agentls.provenance.store import write_atomically
+from agentls.files import write_atomically
 
 LAST = "last"
 _RUN_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -100,8 +100,8 @@ def save(folder: Path, transcript: Transcript, keep: int) -> Path | str:
         return f"not saving a transcript for the odd run id {transcript.run_id!r}"
     try:
         _private_folder(folder)
-        write_atomically(path, render(transcript))
-        write_atomically(folder / LAST, transcript.run_id + "\n")
+        write_atomically(path, render(transcript), overwrite=True, mode=0o600)
+        write_atomically(folder / LAST, transcript.run_id + "\n", overwrite=True, mode=0o600)
     except OSError as exc:
         return f"could not save the run transcript in {folder}: {exc}"
     prune(folder, keep)
