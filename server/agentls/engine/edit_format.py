@@ -38,3 +38,19 @@ def choose_prompt_profile(setting: str, provider: str, model: str) -> PromptProf
     if setting in ("full", "lean"):
         return "lean" if setting == "lean" else "full"
     return "lean" if is_small_model(provider, model) else "full"
+
+
+# Small models answer a repair request with the same answer at a low temperature; each
+# lean repair round samples warmer, so it is a fresh try with the feedback.
+_REPAIR_WARMING = 0.3
+_REPAIR_MAX_TEMPERATURE = 1.0
+
+
+def repair_temperature(
+    temperature: float | None, profile: PromptProfile, round_no: int
+) -> float | None:
+    """The temperature of repair round ``round_no`` (1-based)."""
+    if profile != "lean":
+        return temperature
+    base = temperature if temperature is not None else 0.2
+    return min(base + _REPAIR_WARMING * round_no, _REPAIR_MAX_TEMPERATURE)

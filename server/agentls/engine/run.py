@@ -31,7 +31,11 @@ from agentls.engine.budget import (
     fit_repair,
     learn_window,
 )
-from agentls.engine.edit_format import choose_edit_format, choose_prompt_profile
+from agentls.engine.edit_format import (
+    choose_edit_format,
+    choose_prompt_profile,
+    repair_temperature,
+)
 from agentls.engine.model import Progress, ProgressCallback, RunOutcome, RunRequest
 from agentls.engine.prompt import build_messages, request_text
 from agentls.engine.repair import repair_message, round_progress
@@ -302,7 +306,8 @@ async def run_agent(
             if fitted is None:  # another round cannot fit the window: report what remains
                 rounds_used -= 1
                 break
-            repair = ChatRequest(model, fitted, temperature, limit)
+            warmer = repair_temperature(temperature, profile, rounds_used)
+            repair = ChatRequest(model, fitted, warmer, limit)
             previous = last.text
             last = _scrubbed(await _ask(provider, repair, report), secret_values)
             input_tokens = _add(input_tokens, last.usage.input_tokens)

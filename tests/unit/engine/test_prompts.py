@@ -123,3 +123,13 @@ def test_prompt_sentences_echoed_after_the_code_leave_the_explanation() -> None:
     assert without_echoed_prompt(changes, messages).explanation == "Sums the prices.\n\nOK."
     untouched = ChangeSet(explanation="Sums the prices of the order lines.")
     assert without_echoed_prompt(untouched, messages) is untouched
+
+
+def test_lean_repair_rounds_sample_warmer_and_full_ones_do_not() -> None:
+    from agentls.engine.edit_format import repair_temperature
+
+    assert repair_temperature(0.2, "lean", 1) == 0.5
+    assert repair_temperature(0.2, "lean", 2) == 0.8
+    assert repair_temperature(None, "lean", 5) == 1.0
+    assert repair_temperature(0.2, "full", 2) == 0.2
+    assert repair_temperature(None, "full", 1) is None
