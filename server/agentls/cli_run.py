@@ -89,15 +89,10 @@ async def run(options: RunOptions, *, env: Mapping[str, str], out: TextIO, err: 
     from agentls.agents.registry import discover_agents
     from agentls.cli_transcript import after_run
     from agentls.context.index import WorkspaceIndex
-    from agentls.context.secrets import secret_values_from_env
+    from agentls.engine.plan import PlanError, new_run_id, plan_run
     from agentls.engine.run import run_agent
     from agentls.engine.transcript import TranscriptRecorder
-    from agentls.llm.factory import (
-        WORKSPACE_ENDPOINT_NOTICE,
-        keyless_env,
-        make_provider,
-        resolve_provider,
-    )
+    from agentls.llm.factory import make_provider
     from agentls.settings_loader import load_settings
 
     report = _Reporter(options.as_json, out, err)
@@ -113,20 +108,20 @@ async def run(options: RunOptions, *, env: Mapping[str, str], out: TextIO, err: 
             names = ", ".join(a.name for a in registry.agents) or "none"
             raise UsageError(f"no agent named {options.agent!r}; agents found: {names}")
         request = _request(options, root, agent)
-        provider_env: Mapping[str, str] = env
-        if loaded.endpoint_from_workspace:
-            provider_env = keyless_env(env, settings.api_key_env)
-            print(f"agentls: {WORKSPACE_ENDPOINT_NOTICE.format(url=settings.base_url)}", file=err)
-        choice = resolve_provider(settings, provider_env)
-        provider = make_provider(choice, settings, provider_env)
+        try:
+            plan = plan_run(
+                settings, env, agent, endpoint_from_workspace=loaded.endpoint_from_workspace
+            )
+        except PlanError as failed:
+            for notice in failed.notices:
+                print(f"agentls: {notice.text}", file=err)
+            raise failed.error from None
+        for notice in plan.notices:
+            print(f"agentls: {notice.text}", file=err)
+        provider = make_provider(plan.choice, settings, plan.env)
     except (UsageError, LLMError) as error:
         return report.fail(EXIT_USAGE, str(error))
 
-    if choice.provider == "local" and settings.provider is None:
-        from agentls.llm.local import LOCAL_FALLBACK_NOTICE
-
-        print(f"agentls: {LOCAL_FALLBACK_NOTICE}", file=err)
-    model = env.get("AGENTLS_MODEL") or agent.model or choice.model
     spinner = _Spinner(err) if err.isatty() and not options.as_json else None
     recorder = TranscriptRecorder()  # ours: it keeps what was said even if the run fails
     keep_transcript = functools.partial(
@@ -142,11 +137,12 @@ async def run(options: RunOptions, *, env: Mapping[str, str], out: TextIO, err: 
             request,
             settings=settings,
             provider=provider,
-            provider_name=choice.provider,
-            model=model,
+            provider_name=plan.provider,
+            model=plan.model,
             index=WorkspaceIndex(root, settings.context),
             on_progress=spinner.update if spinner else None,
-            secret_values=secret_values_from_env(env, choice.api_key_env),
+            secret_values=plan.secret_values,
+            run_id=new_run_id(),  # minted here: the transcript and --json carry this one
             recorder=recorder,
         )
     except LLMError as error:
@@ -303,24 +299,21 @@ class _Reporter:
     def outcome(
         self, outcome: RunOutcome, root: Path, *, apply: bool, on_failure: FailurePolicy = "refuse"
     ) -> int:
-        from agentls.engine.repair import decide
+        from agentls.engine.plan import verdict
 
         changes = outcome.changes
-        errors = [p for p in changes.problems if p.severity == "error"]
         for problem in changes.problems:
             print(f"agentls: {problem.severity}: {problem.render()}", file=self.err)
         status, code, message = "printed", EXIT_OK, ""
         # A terminal cannot hold an edit for confirmation: `confirm` refuses here.
-        decision = decide(
-            outcome.check_problems, on_failure, False, outcome.agent, outcome.repair_rounds
-        )
-        if errors:
+        judged = verdict(outcome, on_failure, can_confirm=False)
+        errors = judged.problems if judged.kind in ("unusable", "refused") else ()
+        if judged.kind == "unusable":
             status, code = "refused", EXIT_UNUSABLE
             message = "the answer could not be applied, so nothing was changed"
-        elif decision.action == "refuse":
-            status, code, message = "refused", EXIT_UNUSABLE, decision.message
-            errors = list(outcome.check_problems)
-        elif changes.is_empty:
+        elif judged.kind == "refused":
+            status, code, message = "refused", EXIT_UNUSABLE, judged.message
+        elif judged.kind == "empty":
             status, code = "empty", EXIT_UNUSABLE
             message = "the model answered without a code change"
         elif apply and all(f.path in self.left_out for f in changes.files):
@@ -340,8 +333,8 @@ class _Reporter:
                 print(outcome.explanation.strip() + "\n", file=self.out)
             for text in diffs.values():
                 self.out.write(text if text.endswith("\n") else text + "\n")
-        if decision.message and not errors:
-            print(f"agentls: warning: {decision.message}", file=self.err)
+        if judged.message and not errors:
+            print(f"agentls: warning: {judged.message}", file=self.err)
         if self.left_out and not errors:
             named = "\n".join(f"  {path}: {why}" for path, why in self.left_out.items())
             print(

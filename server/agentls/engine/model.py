@@ -54,8 +54,6 @@ class RunOutcome:
     instruction: str  # what the run answered: the selection/cursor line + typed text
     input_tokens: int | None = None
     output_tokens: int | None = None
-    # Versions of the documents the edits were computed against (path -> version).
-    base_versions: Mapping[str, int | None] = field(default_factory=dict)
     # The check stage: each check's verdict on the delivered change, the problems it
     # introduces that are still there after the last repair round (checks.on_failure
     # decides what happens to them), and how many repair rounds were used.

@@ -11,8 +11,7 @@ import asyncio
 import dataclasses
 import os
 import time
-import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from agentls.checks.misfire import requested_new_files
@@ -232,12 +231,12 @@ async def run_agent(
     index: WorkspaceIndex,
     on_progress: ProgressCallback | None = None,
     secret_values: Sequence[str] = (),
-    run_id: str | None = None,
+    run_id: str,
     recorder: TranscriptRecorder | None = None,
 ) -> RunOutcome:
-    """``recorder``: pass one to keep the transcript even when the run fails mid-way."""
+    """``run_id``: minted by the caller (engine.plan.new_run_id), the run's only id.
+    ``recorder``: pass one to keep the transcript even when the run fails mid-way."""
     report = on_progress or _ignore
-    run_id = run_id or uuid.uuid4().hex[:12]
     started_ns = time.time_ns()
     recorder = recorder or TranscriptRecorder()
     provider = recorder.start(run_id, request, provider_name, model, provider, secret_values)
@@ -280,9 +279,7 @@ async def run_agent(
         changes = ChangeSet(explanation=answer.text.strip())
     else:
         report(Progress("applying", "Reading the answer"))
-        changes = without_echoed_prompt(
-            answer_to_changes(answer.text, request, started_ns), messages
-        )
+        changes = await _build_change(answer.text, request, started_ns, messages)
         report(Progress("checking", "Checking the change"))
         checked = await check_changes(request, changes, settings, report, secret_values)
         first_explanation = changes.explanation
@@ -314,20 +311,12 @@ async def run_agent(
             output_tokens = _add(output_tokens, last.usage.output_tokens)
             if last.text.strip() == previous.strip():
                 break  # the same answer again: another round would not change it either
-            changes = without_echoed_prompt(
-                answer_to_changes(last.text, request, started_ns), messages
-            )
+            changes = await _build_change(last.text, request, started_ns, messages)
             if not changes.explanation:
                 changes = ChangeSet(changes.files, first_explanation, changes.problems)
             report(Progress("checking", "Checking the change"))
             checked = await check_changes(request, changes, settings, report, secret_values)
 
-    base_versions: Mapping[str, int | None] = {
-        f.path: (
-            request.open_documents[f.path].version if f.path in request.open_documents else None
-        )
-        for f in changes.files
-    }
     return RunOutcome(
         run_id=run_id,
         agent=request.agent.name,
@@ -339,12 +328,23 @@ async def run_agent(
         instruction=request_text(request),
         input_tokens=input_tokens,
         output_tokens=output_tokens,
-        base_versions=base_versions,
         checks=checked.results,
         check_problems=checked.problems,
         repair_rounds=rounds_used,
         transcript=recorder.finish((*changes.problems, *checked.problems)),
     )
+
+
+async def _build_change(
+    text: str, request: RunRequest, started_ns: int, messages: Sequence[ChatMessage]
+) -> ChangeSet:
+    """Parse the answer (once) and build its change, off the event loop: a big answer
+    takes long enough to build that typing in the editor would wait for it."""
+
+    def build() -> ChangeSet:
+        return without_echoed_prompt(answer_to_changes(text, request, started_ns), messages)
+
+    return await asyncio.to_thread(build)
 
 
 # Explanation lines at least this long that the prompt already holds are echoes of it.

@@ -6,8 +6,7 @@ import asyncio
 import dataclasses
 import logging
 import os
-import uuid
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,6 +21,7 @@ from agentls.lsp.session import ensure_loaded, show_once
 
 if TYPE_CHECKING:
     from agentls.engine.model import DocumentSnapshot, RunMode, RunOutcome, RunRequest
+    from agentls.engine.plan import Notice
     from agentls.engine.transcript import Transcript
     from agentls.lsp.server import AgentServer
 
@@ -193,12 +193,10 @@ async def start_run(
 
     Returns a small status object, which becomes the executeCommand result.
     """
-    from agentls.context.secrets import secret_values_from_env
-    from agentls.engine.repair import decide
+    from agentls.engine.plan import PlanError, new_run_id, plan_run, verdict
     from agentls.engine.run import run_agent
     from agentls.engine.transcript import TranscriptRecorder
     from agentls.llm.errors import LLMError
-    from agentls.llm.factory import WORKSPACE_ENDPOINT_NOTICE, keyless_env, resolve_provider
     from agentls.lsp.delivery import DeliveryRefused, deliver, shorten
 
     ensure_loaded(server)
@@ -210,26 +208,25 @@ async def start_run(
     try:
         args = parse_run_args(raw_args, default_agent)
         request = build_request(server, args, mode)
-        env: Mapping[str, str] = os.environ
-        if state.loaded.endpoint_from_workspace:
-            env = keyless_env(os.environ, settings.api_key_env)
-            notice = WORKSPACE_ENDPOINT_NOTICE.format(url=settings.base_url)
-            show_once(server, f"agentls: {notice}", types.MessageType.Warning)
-        choice = resolve_provider(settings, env)
-        provider = _provider(server, choice, settings, env)
+        try:
+            plan = plan_run(
+                settings,
+                os.environ,
+                request.agent,
+                endpoint_from_workspace=state.loaded.endpoint_from_workspace,
+            )
+        except PlanError as failed:
+            _show_notices(server, failed.notices)
+            raise failed.error from None
+        _show_notices(server, plan.notices)
+        provider = _provider(server, plan.choice, settings, plan.env)
     except (RunArgumentError, LLMError) as error:
         server.show(f"agentls: {error}")
         return {"status": "failed", "message": str(error)}
 
-    if choice.provider == "local" and settings.provider is None:
-        from agentls.llm.local import LOCAL_FALLBACK_NOTICE
-
-        show_once(server, f"agentls: {LOCAL_FALLBACK_NOTICE}", types.MessageType.Info)
-    model = os.environ.get("AGENTLS_MODEL") or request.agent.model or choice.model
     run_id = run_id or new_run_id()
     handle = RunHandle(run_id, args.uri, request.agent.name, provider=provider)
     progress = RunProgress(server, f"agentls: {request.agent.name}")
-    secrets = secret_values_from_env(os.environ, choice.api_key_env)
     recorder = TranscriptRecorder()  # ours: it keeps what was said even if the run fails
 
     async def work() -> RunOutcome:
@@ -237,11 +234,11 @@ async def start_run(
             request,
             settings=settings,
             provider=provider,
-            provider_name=choice.provider,
-            model=model,
+            provider_name=plan.provider,
+            model=plan.model,
             index=_index(server),
             on_progress=progress.report,
-            secret_values=secrets,
+            secret_values=plan.secret_values,
             run_id=run_id,
             recorder=recorder,
         )
@@ -257,10 +254,13 @@ async def start_run(
     outer = _outer_request(server)
     if outer is not None:
         outer.add_done_callback(lambda f: cancel_current() if f.cancelled() else None)
-    await progress.begin(on_cancel=cancel_current)
     agent = request.agent.name
     try:
         try:
+            # Inside the try, and given up when the run is cancelled: an editor slow to
+            # answer window/workDoneProgress/create must not keep a cancelled run
+            # registered with its provider open (the finally below releases both).
+            await _begin_unless_cancelled(server, progress, task, cancel_current)
             outcome = await task
         except asyncio.CancelledError:
             progress.end("Cancelled")
@@ -287,34 +287,28 @@ async def start_run(
                 on_outcome(outcome)
             return {"runId": run_id, "status": "explained", "explanation": outcome.explanation}
 
-        errors = [p for p in outcome.changes.problems if p.severity == "error"]
-        if errors:
+        checks = [r.summary for r in outcome.checks]
+        judged = verdict(outcome, settings.checks.on_failure, state.client.change_annotations)
+        if judged.kind == "unusable":
             progress.end("Nothing applied")
-            details = "\n".join(p.render() for p in errors[:5])
-            more = f"\n(and {len(errors) - 5} more)" if len(errors) > 5 else ""
+            details = "\n".join(p.render() for p in judged.problems[:5])
+            more = len(judged.problems) - 5
+            more_text = f"\n(and {more} more)" if more > 0 else ""
             server.show(
                 f"agentls: {agent}'s answer could not be applied, so nothing was changed:\n"
-                f"{details}{more}"
+                f"{details}{more_text}"
             )
             return {"runId": run_id, "status": "refused", "message": details}
-        checks = [r.summary for r in outcome.checks]
-        decision = decide(
-            outcome.check_problems,
-            settings.checks.on_failure,
-            state.client.change_annotations,
-            agent,
-            outcome.repair_rounds,
-        )
-        if decision.action == "refuse":
+        if judged.kind == "refused":
             progress.end("Nothing applied")
-            server.show(f"agentls: {decision.message}")
+            server.show(f"agentls: {judged.message}")
             return {
                 "runId": run_id,
                 "status": "refused",
-                "message": decision.message,
+                "message": judged.message,
                 "checks": checks,
             }
-        if outcome.changes.is_empty:
+        if judged.kind == "empty":
             progress.end("No changes")
             server.show(
                 f"agentls: {agent} answered without any code change. "
@@ -344,7 +338,7 @@ async def start_run(
                 state.root or Path("."),
                 outcome,
                 agent,
-                settings.confirm_edits or decision.action == "confirm",
+                settings.confirm_edits or judged.kind == "confirm",
                 to_confirm,
             )
         )
@@ -378,8 +372,8 @@ async def start_run(
                 log.exception("an after-apply hook failed")
         if on_outcome:
             on_outcome(outcome)
-        if decision.message:
-            server.show(f"agentls: {decision.message}", types.MessageType.Warning)
+        if judged.message:
+            server.show(f"agentls: {judged.message}", types.MessageType.Warning)
         if left_out_message:
             server.show(left_out_message, types.MessageType.Warning)
         return {
@@ -394,6 +388,40 @@ async def start_run(
         runs.runs.pop(run_id, None)
         release_provider(server, provider)
         _keep_transcript(server, recorder.snapshot())
+
+
+async def _begin_unless_cancelled(
+    server: AgentServer,
+    progress: RunProgress,
+    task: asyncio.Future[Any],
+    on_cancel: Callable[[], None],
+) -> None:
+    """Start the progress report; stop waiting for the editor's token once `task` is
+    cancelled (or this run is). A token that comes later is ended at once."""
+    begin = asyncio.ensure_future(progress.begin(on_cancel=on_cancel))
+    cancelled: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+
+    def note(done: asyncio.Future[Any]) -> None:
+        if done.cancelled() and not cancelled.done():
+            cancelled.set_result(None)
+
+    task.add_done_callback(note)
+    try:
+        await asyncio.wait({begin, cancelled}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        task.remove_done_callback(note)
+        cancelled.cancel()
+        if not begin.done():
+            # Not cancelled: pygls would later set the answer on a cancelled future.
+            server.background.add(begin)
+            begin.add_done_callback(server.background.discard)
+            begin.add_done_callback(lambda _: progress.end("Cancelled"))
+
+
+def _show_notices(server: AgentServer, notices: Sequence[Notice]) -> None:
+    for notice in notices:
+        level = types.MessageType.Warning if notice.level == "warning" else types.MessageType.Info
+        show_once(server, f"agentls: {notice.text}", level)
 
 
 def _keep_transcript(server: AgentServer, transcript: Transcript) -> None:
@@ -446,10 +474,6 @@ def _index(server: AgentServer):  # type: ignore[no-untyped-def]
     return state.index
 
 
-def new_run_id() -> str:
-    return uuid.uuid4().hex[:12]
-
-
 def release_provider(server: AgentServer, provider: Any) -> None:
     """Close a provider that settings replaced, once no run streams through it."""
     state = server.state
@@ -482,6 +506,8 @@ def register(server: AgentServer) -> None:
     @server.command(RUN_COMMAND)
     async def run_agent_command(*args: Any) -> dict[str, Any] | None:
         if server.state.client.reply_at_once:
+            from agentls.engine.plan import new_run_id
+
             # Such clients time requests out: answer now, deliver by applyEdit later.
             run_id = new_run_id()
             run = start_run(server, list(args), run_id=run_id)

@@ -139,7 +139,7 @@ async def run(root: Path, provider: OpenAICompatProvider, **extra: Any) -> RunOu
         model="scripted-model",
         index=WorkspaceIndex(root, Settings().context),
         secret_values=(KEY,),
-        **extra,
+        **{"run_id": "test-run", **extra},
     )
 
 
