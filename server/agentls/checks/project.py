@@ -29,6 +29,7 @@ from pathlib import Path
 
 from agentls.checks.model import CheckResult
 from agentls.edits.model import FileChange, Problem
+from agentls.textutil import shorten
 
 _HEAD_BYTES = 4_000
 _TAIL_BYTES = 64_000
@@ -165,7 +166,7 @@ def introduced(after: CommandRun, before: CommandRun | None, shadow: Path) -> bo
 def verdict(run: CommandRun, counted: bool, limit: int) -> tuple[CheckResult, Problem | None]:
     name = shown(run.argv)
     last = next((ln.strip() for ln in reversed(run.output.splitlines()) if ln.strip()), "")
-    last = last if len(last) <= 80 else last[:79] + "…"
+    last = shorten(last, 80)
     if run.passed:
         return CheckResult(name, "clean", f"{name}: {last or 'passed'}"), None
     why = run.note or f"exit {run.exit_code}"

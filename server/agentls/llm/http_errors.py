@@ -32,6 +32,7 @@ from agentls.llm.errors import (
     ServiceUnavailable,
 )
 from agentls.llm.urls import display_url
+from agentls.textutil import shorten
 
 DEFAULT_UNREACHABLE_HINT = (
     "Check AGENTLS_BASE_URL (or base_url in .agentls.yaml) and that the model server is running."
@@ -101,7 +102,7 @@ def provider_message(body: bytes | str, secret: str | None = None) -> str | None
     if not isinstance(message, str) or not message.strip():
         return None
     message = scrub(" ".join(message.split()), secret)
-    return message if len(message) <= _MAX_QUOTE else message[:_MAX_QUOTE] + "…"
+    return shorten(message, _MAX_QUOTE + 1)
 
 
 def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
