@@ -152,3 +152,43 @@ async def test_cancel_while_the_editor_holds_the_edit_withdraws_it(
         assert result["status"] == "cancelled", result
         assert await still_serving(session)
         assert_nothing_applied(session, workspace)
+
+
+async def test_cancel_while_the_editor_creates_the_progress_token_ends_the_run(
+    workspace: Path, env: dict[str, str], fake_model: FakeModel
+) -> None:
+    """The editor is slow to answer window/workDoneProgress/create and the run is
+    cancelled meanwhile: the run must not stay registered (holding its provider open)."""
+    fake_model.script([Turn(WHOLE_FILE_ANSWER, delay=30)])
+    async with lsp_session(workspace, env) as session:
+        asked = asyncio.Event()
+        answer = asyncio.Event()
+
+        async def slow_create(params: types.WorkDoneProgressCreateParams) -> None:
+            asked.set()
+            await answer.wait()
+            session.client.progress_reports.setdefault(params.token, [])
+
+        features = session.client.protocol.fm.features
+        default_create = features[types.WINDOW_WORK_DONE_PROGRESS_CREATE]
+        features[types.WINDOW_WORK_DONE_PROGRESS_CREATE] = slow_create
+        session.editor.open("app/main.py")
+        run = asyncio.ensure_future(session.run("app/main.py", TODO_RANGE, msg_id="the-run"))
+        await asyncio.wait_for(asked.wait(), 10)
+        session.client.protocol.notify("$/cancelRequest", types.CancelParams(id="the-run"))
+        with pytest.raises(JsonRpcRequestCancelled):
+            await asyncio.wait_for(run, 10)
+        # The editor has still not answered: the run ended anyway, and its handle (which
+        # holds the provider open) is gone, so agentls.cancel finds nothing.
+        left = await cancel_all(session)
+        for _ in range(50):
+            if left == {"cancelled": 0}:
+                break
+            await asyncio.sleep(0.1)
+            left = await cancel_all(session)
+        assert left == {"cancelled": 0}
+        answer.set()  # a late answer is harmless
+        features[types.WINDOW_WORK_DONE_PROGRESS_CREATE] = default_create
+        fake_model.script([Turn(WHOLE_FILE_ANSWER)])  # whether or not the first run asked
+        result = await asyncio.wait_for(session.run("app/main.py", TODO_RANGE), 20)
+        assert result["status"] == "applied", result
