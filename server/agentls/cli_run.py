@@ -16,7 +16,6 @@ import json
 import os
 import re
 import sys
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +23,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from agentls.edits.model import FileChange
 from agentls.engine.model import DocumentSnapshot, Progress, RunOutcome, RunRequest, Scope
+from agentls.files import write_atomically
 from agentls.llm.errors import (
     AuthenticationFailed,
     BadRequest,
@@ -261,24 +261,8 @@ def apply_changes(root: Path, changes: tuple[FileChange, ...]) -> None:
             raise ApplyRefused(f"{change.path} appeared on disk during the run")
         plan.append((target, change))
     for target, change in plan:
-        _write_atomically(target, change.new_text)
-
-
-def _write_atomically(target: Path, text: str) -> None:
-    target.parent.mkdir(parents=True, exist_ok=True)
-    mode = target.stat().st_mode & 0o7777 if target.exists() else None
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as stream:
-            stream.write(text.encode("utf-8"))
-            stream.flush()
-            os.fsync(stream.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+        target.parent.mkdir(parents=True, exist_ok=True)
+        write_atomically(target, change.new_text, overwrite=True, keep_mode=True)
 
 
 class _Reporter:

@@ -12,7 +12,6 @@ import dataclasses
 import os
 import time
 from collections.abc import Callable, Sequence
-from pathlib import Path
 
 from agentls.checks.misfire import requested_new_files
 from agentls.checks.model import CheckInput, CheckReport
@@ -39,6 +38,7 @@ from agentls.engine.model import Progress, ProgressCallback, RunOutcome, RunRequ
 from agentls.engine.prompt import build_messages, request_text
 from agentls.engine.repair import repair_message, round_progress
 from agentls.engine.transcript import TranscriptRecorder
+from agentls.files import read_utf8
 from agentls.llm.base import Answer, ChatMessage, ChatRequest, Provider
 from agentls.paths import confine
 
@@ -66,20 +66,6 @@ class _StreamMeter:
 
 def _ignore(_: Progress) -> None:
     return None
-
-
-def _read_file(root: Path, rel: str) -> str | None:
-    path = root / rel
-    try:
-        if not path.is_file():
-            return None
-        data = path.read_bytes()
-    except OSError:
-        return None
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
 
 
 def _changed_on_disk(request: RunRequest, paths: Sequence[str], since_ns: int) -> list[Problem]:
@@ -118,7 +104,7 @@ def _current_texts(request: RunRequest, paths: Sequence[str]) -> dict[str, str]:
         elif request.document is not None and rel == request.document.path:
             texts[rel] = request.document.text
         else:
-            text = _read_file(request.workspace_root, rel)
+            text = read_utf8(request.workspace_root / rel)
             if text is not None:
                 texts[rel] = text
     return texts

@@ -53,8 +53,9 @@ def write_new_file(root: Path, path: str, text: str) -> None:
     write_atomically(target, text, overwrite=False)
 
 
-def plan_file(server: AgentServer, root: Path, change: FileChange, agent: str) -> FileEdits:
-    """What to send for one file, rebased onto the editor's current text."""
+async def plan_file(server: AgentServer, root: Path, change: FileChange, agent: str) -> FileEdits:
+    """What to send for one file, rebased onto the editor's current text. The text is
+    read here, on the event loop; the rebase (a diff) runs in a worker thread."""
     if change.kind == "create":
         if (root / change.path).exists():
             raise DeliveryRefused(
@@ -69,13 +70,19 @@ def plan_file(server: AgentServer, root: Path, change: FileChange, agent: str) -
             f"{change.path} was deleted or became unreadable while {agent} was working; "
             "nothing was applied."
         )
+    version = current.version if current else None
+    return await asyncio.to_thread(_rebased, change, text, version, agent)
+
+
+def _rebased(change: FileChange, text: str, version: int | None, agent: str) -> FileEdits:
+    """The change's edits carried over onto ``text`` (pure: runs off the event loop)."""
     edits = rebase_edits(change.old_text, text, change.edits)
     if edits is None:
         raise DeliveryRefused(
             f"You changed {change.path} where {agent} was about to edit it; nothing was "
             "applied so your typing is safe. Run the agent again."
         )
-    return FileEdits(change.path, text, current.version if current else None, edits)
+    return FileEdits(change.path, text, version, edits)
 
 
 async def deliver(
@@ -93,7 +100,7 @@ async def deliver(
     sensitive = sensitive or {}
     planned = [
         dataclasses.replace(
-            plan_file(server, root, change, agent), confirm=change.path in sensitive
+            await plan_file(server, root, change, agent), confirm=change.path in sensitive
         )
         for change in changes.files
     ]

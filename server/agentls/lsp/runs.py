@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from lsprotocol import types
 from pygls import uris
 
+from agentls.lsp.commands import parse_range
 from agentls.lsp.documents import relative_path
 from agentls.lsp.positions import LineIndex
 from agentls.lsp.progress import RunProgress
@@ -70,16 +71,12 @@ def parse_run_args(raw: Any, default_agent: str) -> RunArgs:
 def _parse_range(raw: Any) -> types.Range | None:
     if raw is None:
         return None
-    try:
-        start, end = raw["start"], raw["end"]
-        return types.Range(
-            types.Position(int(start["line"]), int(start["character"])),
-            types.Position(int(end["line"]), int(end["character"])),
-        )
-    except (KeyError, TypeError, ValueError) as error:
+    parsed = parse_range(raw)
+    if parsed is None:
         raise RunArgumentError(
             "`range` must look like {start: {line, character}, end: {line, character}}"
-        ) from error
+        )
+    return parsed
 
 
 @dataclass
