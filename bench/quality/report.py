@@ -139,7 +139,8 @@ def _table(header: list[str], rows: list[list[str]]) -> str:
 def render_model(result: dict[str, Any]) -> str:
     meta, runs = result["meta"], result["runs"]
     header = (
-        f"## {meta['model']}\n\n"
+        f"## {meta['model']} (agentls `{meta.get('commit', '?')}`; flows: "
+        f"{', '.join(flows_of(meta))})\n\n"
         f"- date (UTC): {meta['date']}\n"
         f"- model: `{meta['model']}`, sha256 `{meta.get('sha256') or 'unknown'}`\n"
         f"- server: {meta['server']}\n"
