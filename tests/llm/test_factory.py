@@ -201,5 +201,5 @@ def test_downloaded_local_model_is_the_fallback(tmp_path: Path) -> None:
     if local_available():
         assert resolve_provider(Settings(), env).provider == "local"
     else:
-        with pytest.raises(errors.ProviderConfigError, match="agentls\\[local\\]"):
+        with pytest.raises(errors.ProviderConfigError, match=r"xllamacpp>=2026\.1.*\[local\]"):
             resolve_provider(Settings(), env)
