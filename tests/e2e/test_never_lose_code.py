@@ -62,3 +62,19 @@ async def test_project_rules_reach_the_model_through_lsp(
         assert result["status"] == "applied", session.errors()
     system = fake_model.requests[-1].body["messages"][0]["content"]
     assert "## Project rules (AGENTS.md)\nEvery endpoint returns a dict." in system
+
+
+async def test_a_small_model_gets_the_lean_prompt_through_lsp(
+    workspace: Path, env: dict[str, str], fake_model: FakeModel
+) -> None:
+    fake_model.script([Turn(f"```python\n{ROUTE}```")])
+    small = {**env, "AGENTLS_MODEL": "qwen2.5-coder-0.5b-instruct"}
+    async with lsp_session(workspace, small) as session:
+        session.editor.open("app/main.py")
+        actions = await session.code_actions("app/main.py", range_of(MAIN_PY, TODO))
+        action = next(a for a in actions if a.title == "Implement backend")
+        result = await session.run_action(action)
+        assert result["status"] == "applied", session.errors()
+    messages = fake_model.requests[-1].body["messages"]
+    assert [m["role"] for m in messages] == ["system", "user"]  # no worked example
+    assert messages[1]["content"].rstrip().endswith("say in one sentence what the code does.")
