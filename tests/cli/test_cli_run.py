@@ -229,6 +229,9 @@ def test_ctrl_c_cancels_cleanly(
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
+        # A shell's background job ignores SIGINT, and children inherit that: restore the
+        # default so the test holds however pytest itself was started.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
     )
     deadline = time.monotonic() + 30
     while not fake_model.requests and time.monotonic() < deadline:
