@@ -36,7 +36,8 @@ async function runAgent(server: ServerManager, scope: Scope): Promise<void> {
   };
   if (instruction.trim()) argument.instruction = instruction.trim();
   try {
-    await server.runs.track(() => server.executeServerCommand("agentls.runAgent", [argument]));
+    // A question from the agent opens an input box; the answer continues the run.
+    await server.converse("agentls.runAgent", [argument]);
   } catch (err) {
     // The server reports failed runs itself (showMessage); this is for requests that never ran.
     const message = err instanceof Error ? err.message : String(err);

@@ -19,6 +19,7 @@ import { findBundledWheel, findSystemPython, installIntoVenv, venvState, type Wh
 import { nodeProbe } from "./probe";
 import { NotificationProgressFeature } from "./progressNotifications";
 import { RestartPolicy } from "./restartPolicy";
+import { CONVERSATION_COMMANDS, converse, InputBoxFeature, type Ask } from "./review";
 import { RunTracker } from "./runTracker";
 import { resolveServer, type ServerLaunch } from "./serverResolution";
 import { didChangeConfigurationParams, toServerSettings, type Lookup } from "./settingsMapping";
@@ -33,6 +34,11 @@ export function userSettingLookup(): Lookup {
     return found?.workspaceFolderValue ?? found?.workspaceValue ?? found?.globalValue;
   };
 }
+
+/** The review commands' input box (Escape: undefined). */
+const askInInputBox: Ask = (request) => vscode.window.showInputBox({ ...request, ignoreFocusOut: true });
+
+const isConversation = (command: string) => (CONVERSATION_COMMANDS as readonly string[]).includes(command);
 
 export class ServerManager implements vscode.Disposable {
   private client: LanguageClient | undefined;
@@ -253,9 +259,13 @@ export class ServerManager implements vscode.Disposable {
         didChange: quietDuringRestart<vscode.TextDocumentChangeEvent>("didChange"),
         didSave: quietDuringRestart<vscode.TextDocument>("didSave"),
         didClose: quietDuringRestart<vscode.TextDocument>("didClose"),
-        // Code actions run `agentls.runAgent` through here: count them for the status bar.
+        // Code actions run `agentls.runAgent`, `agentls.refine` and `agentls.reply` through
+        // here: missing text and the agent's questions go to an input box, and each request
+        // is counted for the status bar (not the time the input box is open).
         executeCommand: (command, args, next) =>
-          command === "agentls.runAgent" ? this.runs.track(async () => next(command, args)) : next(command, args),
+          isConversation(command)
+            ? converse(command, args, askInInputBox, (c, a) => this.runs.track(async () => next(c, a)))
+            : next(command, args),
         workspace: {
           // If the server pulls settings, answer with the same mapping it gets pushed.
           configuration: async (params, token, next) => {
@@ -273,6 +283,7 @@ export class ServerManager implements vscode.Disposable {
     const client = new LanguageClient("agentls", "agentls", serverOptions, clientOptions);
     self = client;
     client.registerFeature(new NotificationProgressFeature(client));
+    client.registerFeature(new InputBoxFeature());
     return client;
   }
 
@@ -307,6 +318,14 @@ export class ServerManager implements vscode.Disposable {
       throw new Error("The agentls server is not running. Run 'agentls: Restart Server' or see 'agentls: Show Output'.");
     }
     return this.client.sendRequest(ExecuteCommandRequest.type, { command, arguments: args });
+  }
+
+  /**
+   * Sends a conversation command (`agentls.runAgent`, `agentls.refine`, `agentls.reply`) as
+   * the code actions do: missing text and the agent's questions are asked in an input box.
+   */
+  async converse(command: string, args: unknown[]): Promise<unknown> {
+    return converse(command, args, askInInputBox, (c, a) => this.runs.track(() => this.executeServerCommand(c, a)));
   }
 
   /** Editor positions and URIs as the server expects them. */
