@@ -159,7 +159,19 @@ class EditorWorkspace:
                 path.write_text("", encoding="utf-8")
             elif isinstance(op, types.TextDocumentEdit):
                 self._apply_text_edits(op.text_document.uri, list(op.edits))
+            elif isinstance(op, types.DeleteFile):
+                self._delete(op)
         return types.ApplyWorkspaceEditResult(applied=True)
+
+    def _delete(self, op: types.DeleteFile) -> None:
+        """As VS Code does: the file goes, and so does its buffer (didClose)."""
+        path = Path(uris.to_fs_path(op.uri) or "")
+        ignore = bool(op.options and op.options.ignore_if_not_exists)
+        path.unlink(missing_ok=ignore)
+        if self.buffers.pop(op.uri, None) is not None:
+            self.client.text_document_did_close(
+                types.DidCloseTextDocumentParams(types.TextDocumentIdentifier(uri=op.uri))
+            )
 
     def _apply_text_edits(self, uri: str, edits: list[Any]) -> None:
         buffer = self.buffers.get(uri)

@@ -130,8 +130,11 @@ async def deliver(
                     description=shorten(f"Runs code or changes tooling. {why}", 400),
                     needs_confirmation=True,
                 )
-            edit = workspace_edit(root, to_send, client, annotation, confirm_annotation)
-            result = await _apply_edit(
+            # A change the user reviews first lists its hunks one by one (per file).
+            edit = workspace_edit(
+                root, to_send, client, annotation, confirm_annotation, per_hunk=confirm
+            )
+            result = await apply_edit(
                 server, types.ApplyWorkspaceEditParams(edit=edit, label=f"agentls: {agent}")
             )
         if not result.applied:
@@ -142,7 +145,7 @@ async def deliver(
         raise
 
 
-async def _apply_edit(
+async def apply_edit(
     server: AgentServer, params: types.ApplyWorkspaceEditParams
 ) -> types.ApplyWorkspaceEditResult:
     """workspace/applyEdit that the client is asked to drop if the run is cancelled meanwhile

@@ -124,6 +124,7 @@ def run_record(
         output_tokens=outcome.output_tokens,
         mode=mode,
         checks=", ".join(r.summary for r in outcome.checks),
+        created=tuple(f.path for f in outcome.changes.files if f.kind == "create"),
     )
 
 

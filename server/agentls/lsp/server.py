@@ -32,6 +32,7 @@ FEATURE_MODULES = (
     "agentls.lsp.lens",
     "agentls.lsp.explain",
     "agentls.lsp.transcripts",
+    "agentls.lsp.review",
 )
 
 

@@ -46,12 +46,27 @@ def client_features(params: types.InitializeParams, encoding: str | None) -> Cli
             and ws_edit.resource_operations
             and types.ResourceOperationKind.Create in ws_edit.resource_operations
         ),
+        delete_files=bool(
+            ws_edit
+            and ws_edit.document_changes
+            and ws_edit.resource_operations
+            and types.ResourceOperationKind.Delete in ws_edit.resource_operations
+        ),
+        disabled_actions=bool(code_action and code_action.disabled_support),
+        input_box=_asks_for_input(caps.experimental),
+        show_document=bool(caps.window and caps.window.show_document),
         document_changes=bool(ws_edit and ws_edit.document_changes),
         change_annotations=bool(ws_edit and ws_edit.change_annotation_support is not None),
         resolve_edit=bool(resolve and "edit" in resolve.properties),
         markdown_hover=formats is None or types.MarkupKind.Markdown in formats,
         encoding=normalise_encoding(encoding),
     )
+
+
+def _asks_for_input(experimental: Any) -> bool:
+    """The client's own glue asks for refine and reply text (experimental.agentls.inputBox)."""
+    ours = experimental.get("agentls") if isinstance(experimental, dict) else None
+    return isinstance(ours, dict) and ours.get("inputBox") is True
 
 
 def workspace_root(params: types.InitializeParams) -> Path | None:

@@ -38,6 +38,10 @@ class ClientFeatures:
     reply_at_once: bool = False  # answer executeCommand before the run ends
     progress: bool = False
     create_files: bool = False
+    delete_files: bool = False
+    disabled_actions: bool = False  # codeAction `disabled` with a reason
+    input_box: bool = False  # the client's glue asks for refine/reply text itself
+    show_document: bool = False
     document_changes: bool = False
     change_annotations: bool = False
     resolve_edit: bool = False

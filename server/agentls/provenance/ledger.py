@@ -39,9 +39,15 @@ def new_region_id() -> str:
 
 
 def make_region(
-    run_id: str, path: str, text: str, start: int, end: int, explanation: str | None = None
+    run_id: str,
+    path: str,
+    text: str,
+    start: int,
+    end: int,
+    explanation: str | None = None,
+    original: str | None = None,
 ) -> Region:
-    """A fresh region over ``text[start:end]``."""
+    """A fresh region over ``text[start:end]``; ``original``: what it replaced."""
     generated = text[start:end]
     return Region(
         region_id=new_region_id(),
@@ -52,30 +58,69 @@ def make_region(
         content_hash=content_hash(generated),
         text=generated if len(generated) <= MAX_ANCHOR_CHARS else None,
         explanation=explanation,
+        original=original if original is not None and len(original) <= MAX_ANCHOR_CHARS else None,
     )
 
 
-def generated_spans(change: FileChange) -> list[tuple[int, int]]:
-    """Where ``change``'s inserted text lies in its new text.
+@dataclass(frozen=True, slots=True)
+class Hunk:
+    """One generated span: ``new_text[start:end]`` replaced ``old_text[old_start:old_end]``."""
+
+    start: int
+    end: int
+    old_start: int
+    old_end: int
+
+
+def hunks(change: FileChange) -> list[Hunk]:
+    """Where ``change``'s edits lie in its new text, each with the old span it replaced.
 
     Spans separated only by blank space are merged, so a block of generated code
-    that happens to share a blank line with the old text stays one block.
+    that happens to share a blank line with the old text stays one hunk. A hunk that
+    only deletes is widened to the next line (the previous one at the end of the
+    file), so it has text to find again and to revert.
     """
-    spans: list[tuple[int, int]] = []
+    found: list[Hunk] = []
     delta = 0
     for edit in sorted(change.edits, key=lambda e: (e.start, e.end)):
         start = edit.start + delta
-        end = start + len(edit.new_text)
+        hunk = Hunk(start, start + len(edit.new_text), edit.start, edit.end)
         delta += len(edit.new_text) - (edit.end - edit.start)
-        if end == start:
-            continue
-        if spans and not change.new_text[spans[-1][1] : start].strip():
-            spans[-1] = (spans[-1][0], end)
+        if found and not change.new_text[found[-1].end : start].strip():
+            last = found[-1]
+            found[-1] = Hunk(last.start, hunk.end, last.old_start, hunk.old_end)
         else:
-            spans.append((start, end))
-    if not spans and change.kind == "create" and change.new_text:
-        spans.append((0, len(change.new_text)))
-    return spans
+            found.append(hunk)
+    widened = [_widened(h, change.new_text) for h in found]
+    merged: list[Hunk] = []
+    for hunk in widened:
+        if hunk.end <= hunk.start:
+            continue
+        if merged and hunk.start <= merged[-1].end:
+            last = merged[-1]
+            merged[-1] = Hunk(last.start, max(last.end, hunk.end), last.old_start, hunk.old_end)
+        else:
+            merged.append(hunk)
+    if not merged and change.kind == "create" and change.new_text:
+        merged.append(Hunk(0, len(change.new_text), 0, 0))
+    return merged
+
+
+def _widened(hunk: Hunk, new_text: str) -> Hunk:
+    if hunk.end > hunk.start:
+        return hunk
+    at = hunk.start
+    if at < len(new_text):
+        newline = new_text.find("\n", at)
+        end = len(new_text) if newline < 0 else newline + 1
+        return Hunk(at, end, hunk.old_start, hunk.old_end + (end - at))
+    begin = new_text.rfind("\n", 0, max(at - 1, 0)) + 1
+    return Hunk(begin, at, hunk.old_start - (at - begin), hunk.old_end)
+
+
+def generated_spans(change: FileChange) -> list[tuple[int, int]]:
+    """Where ``change``'s generated text lies in its new text (see `hunks`)."""
+    return [(h.start, h.end) for h in hunks(change)]
 
 
 def part_explanation(explanation: str, path: str) -> str | None:
@@ -92,8 +137,16 @@ def part_explanation(explanation: str, path: str) -> str | None:
 def regions_for_change(run_id: str, change: FileChange, explanation: str = "") -> list[Region]:
     part = part_explanation(explanation, change.path)
     return [
-        make_region(run_id, change.path, change.new_text, start, end, part)
-        for start, end in generated_spans(change)
+        make_region(
+            run_id,
+            change.path,
+            change.new_text,
+            h.start,
+            h.end,
+            part,
+            original="" if change.kind == "create" else change.old_text[h.old_start : h.old_end],
+        )
+        for h in hunks(change)
     ]
 
 
@@ -179,6 +232,7 @@ class Ledger:
         after = track(before, changes)
         if after == before:
             return False
+        self._note_retired(path, before, after)
         self._set(path, after)
         self._collect()
         self.dirty = True
@@ -222,6 +276,7 @@ class Ledger:
             if found is not None:
                 alive.append(found)
                 moved += 1
+        self._note_retired(path, regions, alive)
         self._set(path, alive)
         self._collect()
         self.observe(path, text)
@@ -252,6 +307,25 @@ class Ledger:
         self.dirty = True
         return True
 
+    def keep(self, region_id: str) -> bool:
+        """Accept a region: it stays in provenance, its original text is forgotten."""
+        found = self.region(region_id)
+        if found is None or found[0].original is None:
+            return False
+        region = found[0]
+        kept = replace(region, original=None)
+        self._set(region.path, [kept if r is region else r for r in self._regions[region.path]])
+        self.dirty = True
+        return True
+
+    def put_back(self, region: Region, record: RunRecord) -> None:
+        """Return a region taken out for a revert the editor then refused."""
+        self._records.setdefault(record.run_id, record)
+        regions = self._regions.get(region.path, [])
+        if all(r.region_id != region.region_id for r in regions):
+            self._set(region.path, [*regions, region])
+        self.dirty = True
+
     def set_explanation(
         self, path: str, start: int, end: int, explanation: str, record: RunRecord, text: str
     ) -> Region:
@@ -276,6 +350,14 @@ class Ledger:
         return updated
 
     # -- housekeeping ------------------------------------------------------
+
+    def _note_retired(self, path: str, before: list[Region], after: list[Region]) -> None:
+        """Runs that lost a region of ``path`` to the user's edits: Undo leaves it alone."""
+        alive = {r.region_id for r in after}
+        for run_id in {r.run_id for r in before if r.region_id not in alive}:
+            record = self._records.get(run_id)
+            if record is not None and path not in record.disturbed:
+                self._records[run_id] = replace(record, disturbed=(*record.disturbed, path))
 
     def _set(self, path: str, regions: list[Region]) -> None:
         if regions:

@@ -40,13 +40,18 @@ class RunRecord:
     output_tokens: int | None = None
     mode: RecordMode = "implement"
     checks: str = ""  # the check stage's verdicts: "pyflakes clean, node --check clean"
+    created: tuple[str, ...] = ()  # files the run created (Undo deletes them)
+    # Files where the user's edits retired one of its regions: Undo leaves them alone.
+    disturbed: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
 class Region:
     """A span of one file that a run generated (or explained).
 
-    ``text`` is the span's current text as far as the ledger knows it (None when
+    ``original`` is what the run replaced there: a hunk that only deleted lines is
+    widened to the line after the gap (or before, at the end), so every hunk has
+    text to find again. ``text`` is the span's current text as far as the ledger knows it (None when
     longer than MAX_ANCHOR_CHARS); ``content_hash`` is the hash of the text as
     generated. Both serve re-anchoring after edits made while the file was closed.
     """
@@ -61,6 +66,8 @@ class Region:
     explanation: str | None = None  # for this part; None: the run's explanation
     edited: bool = False
     explained_by: str | None = None  # run id of a later Explain run, if any
+    # The text this span replaced, for Revert and Undo; None once kept (or too long).
+    original: str | None = None
 
     @property
     def length(self) -> int:

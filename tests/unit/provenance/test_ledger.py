@@ -52,14 +52,35 @@ def test_generated_spans_are_the_inserted_text_in_the_new_file() -> None:
     assert spans(old, edits) == ["zero\n", "THREE"]
 
 
-def test_generated_spans_merge_across_blank_space_and_skip_deletions() -> None:
+def test_generated_spans_merge_across_blank_space_with_deletions() -> None:
     old = "a\n\nb\nc\n"
     edits = [
         TextEdit(0, 1, "def f():\n    pass"),
         TextEdit(3, 4, "def g():\n    pass"),
         TextEdit(5, 7, ""),
     ]
-    assert spans(old, edits) == ["def f():\n    pass\n\ndef g():\n    pass"]
+    assert spans(old, edits) == ["def f():\n    pass\n\ndef g():\n    pass\n"]
+    change = FileChange("a.py", "modify", old, "def f():\n    pass\n\ndef g():\n    pass\n", ())
+    change = FileChange("a.py", "modify", old, change.new_text, tuple(edits))
+    (region,) = regions_for_change("r", change)
+    assert region.original == "a\n\nb\nc\n"
+
+
+def test_a_hunk_that_only_deletes_is_widened_to_the_next_line() -> None:
+    old = "keep\ndrop me\nafter\n"
+    edits = [TextEdit(5, 13, "")]
+    assert spans(old, edits) == ["after\n"]
+    change = FileChange("a.py", "modify", old, "keep\nafter\n", tuple(edits))
+    (region,) = regions_for_change("r", change)
+    assert (region.text, region.original) == ("after\n", "drop me\nafter\n")
+
+
+def test_a_deletion_at_the_end_is_widened_to_the_line_before() -> None:
+    old = "one\ntwo\nthree\n"
+    edits = [TextEdit(8, 14, "")]
+    change = FileChange("a.py", "modify", old, "one\ntwo\n", tuple(edits))
+    (region,) = regions_for_change("r", change)
+    assert (region.text, region.original) == ("two\n", "two\nthree\n")
 
 
 def test_created_file_is_one_region() -> None:

@@ -1,0 +1,216 @@
+"""Review an applied run through real LSP: Keep, Revert one hunk, Undo the whole run."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types
+
+from tests.e2e.conftest import MAIN_PY
+from tests.support.fake_model import FakeModel, Turn
+from tests.support.lsp_harness import Session, lsp_session, range_of
+
+TODO = "# TODO: add a /health endpoint that reports the service status"
+IMPORT = "from app.health import status\n"
+ENDPOINT = '@app.get("/health")\ndef health() -> dict[str, str]:\n    return status()\n'
+NEW_MAIN = MAIN_PY.replace(TODO + "\n", ENDPOINT).replace(
+    "from fastapi import FastAPI\n", f"from fastapi import FastAPI\n\n{IMPORT}"
+)
+README = "# Demo service\n\nA FastAPI app.\n"
+NEW_README = README + "\n`GET /health` reports the service status.\n"
+HEALTH_PY = 'def status() -> dict[str, str]:\n    return {"status": "ok"}\n'
+ANSWER = f"""I added a `/health` endpoint, its helper, and a line in the README.
+
+```python title="app/main.py"
+{NEW_MAIN}```
+
+```python title="app/health.py"
+{HEALTH_PY}```
+
+```markdown title="README.md"
+{NEW_README}```
+"""
+
+
+@asynccontextmanager
+async def after_a_run(
+    workspace: Path, env: dict[str, str], fake_model: FakeModel
+) -> AsyncIterator[Session]:
+    """A session in which the scripted run has been applied (main.py, README.md, a new file)."""
+    fake_model.script([Turn(ANSWER)])
+    async with lsp_session(workspace, env) as session:
+
+        @session.client.feature(types.WORKSPACE_CODE_LENS_REFRESH)
+        def on_refresh(_: Any) -> None:
+            return None
+
+        await implement(session)
+        yield session
+
+
+async def implement(session: Session) -> None:
+    session.editor.open("app/main.py")
+    session.editor.open("README.md", "markdown")
+    result = await session.run("app/main.py", range_of(MAIN_PY, TODO))
+    assert result["status"] == "applied", session.errors()
+    assert session.editor.text("app/main.py") == NEW_MAIN
+    assert session.editor.text("README.md") == NEW_README
+
+
+async def actions_at(session: Session, rel: str, needle: str) -> dict[str, types.CodeAction]:
+    actions = await session.code_actions(rel, range_of(session.editor.text(rel), needle))
+    return {a.title: a for a in actions}
+
+
+async def test_revert_one_hunk_of_a_two_hunk_two_file_run(
+    workspace: Path, env: dict[str, str], fake_model: FakeModel
+) -> None:
+    async with after_a_run(workspace, env, fake_model) as session:
+        actions = await actions_at(session, "app/main.py", "return status()")
+        revert = actions["Revert this change (backend-developer)"]
+        assert revert.kind == "refactor.agentls.revert"
+        assert {"Keep this change (backend-developer)", "Undo backend-developer run"} <= set(
+            actions
+        )
+        result = await session.run_action(revert)
+        assert result["status"] == "reverted", session.errors()
+        # Only the endpoint hunk came back: the import hunk, the README and the new file stay.
+        assert session.editor.text("app/main.py") == NEW_MAIN.replace(ENDPOINT, TODO + "\n")
+        assert IMPORT in session.editor.text("app/main.py")
+        assert session.editor.text("README.md") == NEW_README
+        assert (workspace / "app" / "health.py").read_text() == HEALTH_PY
+        # The edit was versioned against the buffer it changed.
+        sent = session.editor.applied[-1].document_changes or []
+        assert [op.text_document.version for op in sent] == [2]  # type: ignore[union-attr]
+        # The reverted hunk no longer offers review actions; the import hunk still does.
+        assert "Revert this change (backend-developer)" not in await actions_at(
+            session, "app/main.py", TODO
+        )
+        import_actions = await actions_at(session, "app/main.py", IMPORT.strip())
+        assert "Revert this change (backend-developer)" in import_actions
+
+
+async def test_keep_forgets_the_original_and_keeps_the_provenance(
+    workspace: Path, env: dict[str, str], fake_model: FakeModel
+) -> None:
+    async with after_a_run(workspace, env, fake_model) as session:
+        actions = await actions_at(session, "README.md", "GET /health")
+        kept = await session.run_action(actions["Keep this change (backend-developer)"])
+        assert kept == {"kept": True}
+        after = await actions_at(session, "README.md", "GET /health")
+        assert "Revert this change (backend-developer)" not in after
+        assert "Undo backend-developer run" in after  # the rest of the run can still go
+        hover = await session.client.text_document_hover_async(
+            types.HoverParams(
+                types.TextDocumentIdentifier(session.editor.uri("README.md")),
+                types.Position(line=4, character=3),
+            )
+        )
+        assert hover is not None and "Generated by backend-developer" in str(hover.contents)
+        # Undo now restores main.py, deletes the new file and leaves the kept README line.
+        result = await session.run_action(after["Undo backend-developer run"])
+        assert result["status"] == "partial", result
+        assert session.editor.text("app/main.py") == MAIN_PY
+        assert not (workspace / "app" / "health.py").exists()
+        assert session.editor.text("README.md") == NEW_README
+        assert result["leftAlone"] == [
+            {"path": "README.md", "reason": "you kept every change the run made there"}
+        ]
+
+
+async def test_undo_a_run_that_created_a_file(
+    workspace: Path, env: dict[str, str], fake_model: FakeModel
+) -> None:
+    async with after_a_run(workspace, env, fake_model) as session:
+        session.editor.open("app/health.py")
+        actions = await actions_at(session, "app/health.py", "return")
+        assert "Revert this change: delete app/health.py (backend-developer)" in actions
+        undo = actions["Undo backend-developer run"]
+        assert undo.kind == "refactor.agentls.undo"
+        result = await session.run_action(undo)
+        assert result["status"] == "undone", session.errors()
+        assert result["restored"] == ["README.md", "app/main.py"]
+        assert result["deleted"] == ["app/health.py"]
+        assert session.editor.text("app/main.py") == MAIN_PY
+        assert session.editor.text("README.md") == README
+        assert not (workspace / "app" / "health.py").exists()
+        # One WorkspaceEdit did it all, and the run is gone from the ledger.
+        assert len(session.editor.applied) == 2
+        ops = session.editor.applied[-1].document_changes or []
+        assert any(isinstance(op, types.DeleteFile) for op in ops)
+        assert "Undo backend-developer run" not in await actions_at(session, "app/main.py", "app")
+
+
+async def test_undo_after_typing_inside_a_region_leaves_that_file_alone(
+    workspace: Path, env: dict[str, str], fake_model: FakeModel
+) -> None:
+    async with after_a_run(workspace, env, fake_model) as session:
+        typed_at = session.editor.text("app/main.py").index("status()\n") + len("status()")
+        session.editor.type_text("app/main.py", typed_at, "  # checked by hand")
+        typed = session.editor.text("app/main.py")
+        actions = await actions_at(session, "README.md", "GET /health")
+        result = await session.run_action(actions["Undo backend-developer run"])
+        assert result["status"] == "partial"
+        assert session.editor.text("app/main.py") == typed  # the user's typing is safe
+        assert session.editor.text("README.md") == README
+        assert not (workspace / "app" / "health.py").exists()
+        assert result["leftAlone"] == [
+            {
+                "path": "app/main.py",
+                "reason": "you edited what the run wrote there (near line 10)",
+            }
+        ]
+        shown = " ".join(session.errors())
+        assert "Left alone: app/main.py" in shown and "restored README.md" in shown
+        # The edited hunk cannot be reverted on its own either; its sibling still can.
+        hunk = await actions_at(session, "app/main.py", "# checked by hand")
+        assert (
+            "Revert this change (backend-developer)" not in hunk
+            or hunk["Revert this change (backend-developer)"].disabled
+        )
+
+
+async def test_a_refused_revert_puts_the_change_back(
+    workspace: Path, env: dict[str, str], fake_model: FakeModel
+) -> None:
+    async with after_a_run(workspace, env, fake_model) as session:
+        actions = await actions_at(session, "app/main.py", "return status()")
+        session.editor.reject_edits = True
+        result = await session.run_action(actions["Revert this change (backend-developer)"])
+        assert result["status"] == "refused" and "user declined" in result["message"]
+        assert session.editor.text("app/main.py") == NEW_MAIN
+        session.editor.reject_edits = False
+        again = await actions_at(session, "app/main.py", "return status()")
+        assert (await session.run_action(again["Revert this change (backend-developer)"]))[
+            "status"
+        ] == "reverted"
+        assert TODO in session.editor.text("app/main.py")
+
+
+async def test_with_confirm_edits_each_hunk_carries_its_own_annotation(
+    workspace: Path, env: dict[str, str], fake_model: FakeModel
+) -> None:
+    env = {**env, "AGENTLS_CONFIRM_EDITS": "true"}
+    async with after_a_run(workspace, env, fake_model) as session:
+        edit = session.editor.applied[0]
+        annotations = edit.change_annotations or {}
+        ids = [
+            [e.annotation_id for e in op.edits]  # type: ignore[union-attr]
+            for op in edit.document_changes or []
+            if isinstance(op, types.TextDocumentEdit)
+        ]
+        # main.py's two hunks, the new file's one, the README's one: each its own id.
+        assert [len(i) for i in ids] == [2, 1, 1]
+        flat = [i for group in ids for i in group]
+        assert len(set(flat)) == 4 and set(flat) <= set(annotations)
+        labels = [annotations[i].label for i in flat]  # type: ignore[index]
+        assert labels == [
+            "app/main.py: add 2 lines at line 5",
+            "app/main.py: change line 8 (3 lines now)",
+            "app/health.py: new file",
+            "README.md: add 2 lines at line 4",
+        ]
+        assert all(annotations[i].needs_confirmation for i in flat)  # type: ignore[index]
