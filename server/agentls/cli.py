@@ -1,4 +1,4 @@
-"""Command line: `agentls serve | agents | run | transcript | doctor | model`.
+"""Command line: `agentls serve | agents | run | transcript | undo | doctor | model`.
 
 Each subcommand's module is imported only when chosen, so `serve` starts fast. The
 editors' own command, `agentls serve` (with or without `--stdio`), does not even build
@@ -56,6 +56,12 @@ def _transcript(args: argparse.Namespace) -> int:
     return transcript_main(args)
 
 
+def _undo(args: argparse.Namespace) -> int:
+    from agentls.cli_undo import main as undo_main
+
+    return undo_main(args)
+
+
 def _doctor(args: argparse.Namespace) -> int:
     from agentls.cli_doctor import main as doctor_main
 
@@ -107,6 +113,14 @@ def build_parser() -> argparse.ArgumentParser:
     transcript = sub.add_parser("transcript", help="print a kept run transcript (the last run's)")
     transcript.add_argument("run_id", nargs="?", default=None, metavar="RUN_ID")
     transcript.set_defaults(handler=_transcript)
+
+    undo = sub.add_parser(
+        "undo", help="put back what a run wrote (on disk), where it was not edited since"
+    )
+    undo.add_argument("run_id", metavar="RUN_ID")
+    undo.add_argument("--workspace", default=".")
+    undo.add_argument("--json", action="store_true")
+    undo.set_defaults(handler=_undo)
 
     doctor = sub.add_parser("doctor", help="check config, agents, provider, key and model")
     doctor.add_argument("--workspace", default=".")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import difflib
 import functools
 import itertools
@@ -157,7 +158,30 @@ async def run(options: RunOptions, *, env: Mapping[str, str], out: TextIO, err: 
     report.transcript = keep_transcript(transcript)
     if options.apply:
         report.left_out = sensitive_left_out(outcome, settings)
-    return report.outcome(outcome, root, apply=options.apply, on_failure=settings.checks.on_failure)
+    code = report.outcome(outcome, root, apply=options.apply, on_failure=settings.checks.on_failure)
+    if report.written:
+        _record(root, settings, env, outcome, report.written, err)
+    return code
+
+
+def _record(
+    root: Path,
+    settings: Any,
+    env: Mapping[str, str],
+    outcome: RunOutcome,
+    written: tuple[FileChange, ...],
+    err: TextIO,
+) -> None:
+    """Into the provenance ledger, so hovers know the code and `agentls undo` can undo it."""
+    from agentls.provenance.on_disk import record_applied
+    from agentls.provenance.record import run_record
+
+    changes = dataclasses.replace(outcome.changes, files=written)
+    record = run_record(dataclasses.replace(outcome, changes=changes))
+    for problem in record_applied(root, settings.provenance, env, record, changes):
+        print(f"agentls: {problem}", file=err)
+    if settings.provenance.enabled:
+        print(f"agentls: undo this run with: agentls undo {outcome.run_id}", file=err)
 
 
 def sensitive_left_out(outcome: RunOutcome, settings: Any) -> dict[str, str]:
@@ -268,6 +292,8 @@ def apply_changes(root: Path, changes: tuple[FileChange, ...]) -> None:
 class _Reporter:
     """Prints the result as text (explanation on stdout, the rest on stderr) or as JSON."""
 
+    written: tuple[FileChange, ...] = ()  # what `outcome` wrote to disk
+
     def __init__(self, as_json: bool, out: TextIO, err: TextIO) -> None:
         self.as_json, self.out, self.err = as_json, out, err
         self.transcript: dict[str, Any] | None = None  # `--transcript --json`
@@ -304,9 +330,11 @@ class _Reporter:
             status, code = "refused", EXIT_UNUSABLE
             message = "only files that run code were changed, so nothing was written"
         elif apply:
+            written = tuple(f for f in changes.files if f.path not in self.left_out)
             try:
-                apply_changes(root, tuple(f for f in changes.files if f.path not in self.left_out))
+                apply_changes(root, written)
                 status = "applied"
+                self.written = written
             except (ApplyRefused, OSError, UnicodeDecodeError) as error:
                 status, code, message = "refused", EXIT_UNUSABLE, f"not applied: {error}"
         diffs = {} if errors else {f.path: unified_diff(f) for f in changes.files}

@@ -17,10 +17,11 @@ from lsprotocol import types
 from agentls.lsp.actions import range_json
 from agentls.lsp.commands import object_argument, parse_range
 from agentls.lsp.documents import relative_path
-from agentls.lsp.ledger import provenance, run_record, uri_of
+from agentls.lsp.ledger import provenance, uri_of
 from agentls.lsp.runs import start_run
 from agentls.lsp.session import ensure_loaded
 from agentls.lsp.to_lsp import lsp_range
+from agentls.provenance.record import run_record
 
 if TYPE_CHECKING:
     from agentls.engine.model import RunOutcome

@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from agentls.engine.model import RunOutcome
     from agentls.lsp.server import AgentServer
     from agentls.lsp.state import TextChange as LspTextChange
-    from agentls.provenance.model import RecordMode, RunRecord
     from agentls.provenance.service import ProvenanceService
 
 
@@ -79,12 +78,6 @@ def open_text(server: AgentServer, path: str) -> str | None:
     return document.source if document is not None else None
 
 
-def now_iso() -> str:
-    from datetime import UTC, datetime  # off the start-up path: it costs ~20 ms to import
-
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
 class _DocumentEvents:
     """Forwards document sync to the service (if provenance is on)."""
 
@@ -104,31 +97,9 @@ class _DocumentEvents:
             service.closed(path)
 
 
-def run_record(
-    outcome: RunOutcome, *, agent: str | None = None, mode: RecordMode = "implement"
-) -> RunRecord:
-    """The ledger's record of a finished run (an Explain run is always a selection's)."""
-    from agentls.provenance.model import MAX_INSTRUCTION_CHARS, RunRecord
-    from agentls.textutil import shorten
-
-    return RunRecord(
-        run_id=outcome.run_id,
-        agent=agent or outcome.agent,
-        provider=outcome.provider,
-        model=outcome.model,
-        created_at=now_iso(),
-        instruction=shorten(outcome.instruction, MAX_INSTRUCTION_CHARS),
-        scope="selection" if mode == "explain" else outcome.scope,
-        explanation=outcome.explanation,
-        input_tokens=outcome.input_tokens,
-        output_tokens=outcome.output_tokens,
-        mode=mode,
-        checks=", ".join(r.summary for r in outcome.checks),
-        created=tuple(f.path for f in outcome.changes.files if f.kind == "create"),
-    )
-
-
 def _after_apply(server: AgentServer, outcome: RunOutcome, changes: ChangeSet) -> None:
+    from agentls.provenance.record import run_record
+
     if service := provenance(server):
         service.applied(run_record(outcome), changes)
 

@@ -208,7 +208,7 @@ async def revert_change(server: AgentServer, argument: Mapping[str, Any]) -> dic
 
 
 async def undo_run(server: AgentServer, argument: Mapping[str, Any]) -> dict[str, Any]:
-    from agentls.provenance.review import plan_undo
+    from agentls.provenance.review import plan_undo, undo_message
 
     service = provenance(server)
     run_id = str(argument.get("runId") or "")
@@ -217,9 +217,8 @@ async def undo_run(server: AgentServer, argument: Mapping[str, Any]) -> dict[str
         return _refused(server, f"run {run_id or '?'} is no longer tracked, so it cannot be undone")
     left_alone = dict(plan.left_alone)
     if plan.empty:
-        return _refused(
-            server, f"nothing of {plan.agent}'s run could be undone.{_left_text(left_alone)}"
-        ) | {"leftAlone": _left_json(left_alone)}
+        message = undo_message(plan.agent, [], [], left_alone)
+        return _refused(server, message) | {"leftAlone": _left_json(left_alone)}
     taken = [
         found
         for path in [*plan.restores, *plan.deletes]
@@ -243,10 +242,7 @@ async def undo_run(server: AgentServer, argument: Mapping[str, Any]) -> dict[str
     _refresh_lenses(server)
     restored = sorted(plan.restores)
     status = "partial" if left_alone else "undone"
-    parts = [f"restored {', '.join(restored)}" if restored else ""]
-    parts.append(f"deleted {', '.join(done.deleted)}" if done.deleted else "")
-    message = f"agentls: undid {plan.agent}'s run: {'; '.join(p for p in parts if p)}."
-    message += _left_text(left_alone)
+    message = "agentls: " + undo_message(plan.agent, restored, list(done.deleted), left_alone)
     server.show(message, types.MessageType.Warning if left_alone else types.MessageType.Info)
     return {
         "status": status,
@@ -255,13 +251,6 @@ async def undo_run(server: AgentServer, argument: Mapping[str, Any]) -> dict[str
         "leftAlone": _left_json(left_alone),
         "message": message,
     }
-
-
-def _left_text(left_alone: Mapping[str, str]) -> str:
-    if not left_alone:
-        return ""
-    named = "; ".join(f"{path} ({why})" for path, why in sorted(left_alone.items()))
-    return f" Left alone: {named}."
 
 
 def _left_json(left_alone: Mapping[str, str]) -> list[dict[str, str]]:

@@ -126,3 +126,17 @@ def apply_restores(text: str, restores: list[Restore]) -> str:
     for item in sorted(restores, key=lambda r: r.start, reverse=True):
         text = text[: item.start] + item.original + text[item.end :]
     return text
+
+
+def undo_message(
+    agent: str, restored: list[str], deleted: list[str], left_alone: dict[str, str]
+) -> str:
+    """One sentence for the user: what went back, what went, what was left and why."""
+    parts = [f"restored {', '.join(restored)}" if restored else ""]
+    parts.append(f"deleted {', '.join(deleted)}" if deleted else "")
+    done = "; ".join(p for p in parts if p)
+    text = f"undid {agent}'s run: {done}." if done else f"nothing of {agent}'s run was undone."
+    if left_alone:
+        named = "; ".join(f"{path} ({why})" for path, why in sorted(left_alone.items()))
+        text += f" Left alone: {named}."
+    return text
