@@ -236,7 +236,9 @@ export class ServerManager implements vscode.Disposable {
     const clientOptions: LanguageClientOptions = {
       documentSelector: [{ scheme: "file" }, { scheme: "untitled" }],
       outputChannel: this.output,
-      initializationOptions: toServerSettings(userSettingLookup(), vscode.workspace.isTrusted),
+      // A function: a crashed server restarted by the client gets today's settings, not
+      // those of the day the client was made.
+      initializationOptions: () => toServerSettings(userSettingLookup(), vscode.workspace.isTrusted),
       // Provenance hovers link to the run's transcript with a `command:` link; trust
       // that one command only.
       markdown: { isTrusted: { enabledCommands: ["agentls.showTranscript"] } },
