@@ -66,6 +66,14 @@ const SCRIPT = {
       match: "add a docstring",
       answer: `I documented the version endpoint.\n\n${fence("app/main.py", expected("main_after_preview.py"))}`,
     },
+    {
+      match: "touch two hunks in two files",
+      answer: `I documented index and health, and bumped the version.\n\n${fence("app/main.py", expected("main_after_hunks.py"))}\n${fence("app/health.py", expected("health_after_hunks.py"))}`,
+    },
+    {
+      match: "add a metrics endpoint",
+      answer: `I added a /metrics endpoint and its module.\n\n${fence("app/main.py", expected("main_after_metrics.py"))}\n${fence("app/metrics.py", expected("metrics.py"))}`,
+    },
   ],
 };
 
@@ -241,6 +249,40 @@ async function implementBackendInMenu(what) {
   }, 20_000, 500);
   return item;
 }
+// Starts agentls: Implement Backend… on the line holding `needle` with `instruction`.
+async function implementBackendOn(relative, text, needle, instruction) {
+  await openFile(relative);
+  await goToLine(lineOf(text, needle));
+  await page.keyboard.press("Shift+End");
+  await runPaletteCommand("agentls: Implement Backend…");
+  const input = page.locator(".quick-input-widget input");
+  await input.waitFor({ state: "visible" });
+  await input.fill(instruction);
+  await page.keyboard.press("Enter");
+}
+// The Refactor Preview's tree rows: nesting level, text and tick state.
+async function previewRows() {
+  return page.locator(".bulk-edit-panel .monaco-list-row").evaluateAll((rows) => rows.map((row) => ({
+    level: Number(row.getAttribute("aria-level")),
+    text: row.innerText.replaceAll("\u00a0", " ").replace(/\s+/g, " ").trim(),
+    checked: row.querySelector(".monaco-checkbox.checked, .monaco-custom-toggle.checked") !== null,
+  })));
+}
+// Presses Ctrl+. until the menu offers a row titled `title`; returns the row.
+async function codeActionInMenu(title, what) {
+  const item = page.locator(".action-widget .monaco-list-row", { hasText: title }).first();
+  await waitFor(what, async () => {
+    await page.keyboard.press("Control+.");
+    try {
+      await item.waitFor({ state: "visible", timeout: 3000 });
+      return true;
+    } catch {
+      await page.keyboard.press("Escape");
+      return false;
+    }
+  }, 20_000, 500);
+  return item;
+}
 function lineOf(text, needle) {
   const index = text.split("\n").findIndex((l) => l.includes(needle));
   if (index < 0) throw new Error(`"${needle}" not found`);
@@ -268,6 +310,7 @@ async function main() {
   fs.cpSync(path.join(HERE, "workspace"), ws, { recursive: true });
   const mainPy = path.join(ws, "app/main.py");
   const healthPy = path.join(ws, "app/health.py");
+  const metricsPy = path.join(ws, "app/metrics.py");
 
   // The scripted model.
   fs.writeFileSync(path.join(tmp, "script.json"), JSON.stringify(SCRIPT));
@@ -518,6 +561,70 @@ async function main() {
       await page.keyboard.press("Escape");
     });
 
+    await check("with agentls.confirmEdits, the Refactor Preview lists a two-file run hunk by hunk, grouped per file", async () => {
+      // confirmEdits is still on from the preview check above.
+      await implementBackendOn("app/main.py", expected("main_after_preview.py"), "def index", "touch two hunks in two files");
+      const apply = page.locator(".part.panel .monaco-button", { hasText: /^Apply$/ }).first();
+      await apply.waitFor({ state: "visible", timeout: 30_000 });
+      await waitFor("the preview's rows", async () => (await previewRows()).length === 5, 10_000);
+      await sleep(500);
+      await shot("13-hunks-by-file");
+      // Grouped by file (sorted by path): each file, then its hunks one by one, all unticked.
+      const rows = await previewRows();
+      const shape = rows.map((r) => `${r.level}:${r.level === 1 ? r.text.match(/^\w+\.py/)?.[0] : "hunk"}`);
+      if (shape.join(" ") !== "1:health.py 2:hunk 1:main.py 2:hunk 2:hunk") throw new Error(`rows: ${JSON.stringify(rows)}`);
+      if (!rows[1].text.includes("Liveness") || !rows[3].text.includes("The service's name")) {
+        throw new Error(`hunk rows: ${JSON.stringify(rows)}`);
+      }
+      if (rows.some((r) => r.checked)) throw new Error(`ticked before the user chose: ${JSON.stringify(rows)}`);
+      // Each hunk has its own change annotation, so VS Code can also group the hunks by it.
+      const byType = page.locator(".part.panel .action-label[aria-label*='Group Changes By Type']").first();
+      await byType.waitFor({ state: "visible", timeout: 5000 });
+      await byType.click();
+      await waitFor("one group per hunk", async () => (await previewRows()).filter((r) => r.level === 1).length === 3, 5000);
+      const groups = (await previewRows()).filter((r) => r.level === 1).map((r) => r.text);
+      await shot("14-hunks-by-annotation");
+      // Labels like "app/main.py: add 1 line at line 18", then the description.
+      const perFile = (file) => groups.filter((g) => g.startsWith(`${file}:`)).length;
+      if (perFile("app/main.py") !== 2 || perFile("app/health.py") !== 1) throw new Error(`groups: ${JSON.stringify(groups)}`);
+      await page.locator(".part.panel .action-label[aria-label*='Group Changes By File']").first().click();
+      await waitFor("grouped by file again", async () => (await previewRows()).length === 5, 5000);
+      // Tick the hunks one by one (not the files), then Apply.
+      for (const index of [1, 3, 4]) {
+        await page.locator(".bulk-edit-panel .monaco-list-row").nth(index).locator(".monaco-checkbox, .monaco-custom-toggle").first().click();
+        await sleep(200);
+      }
+      const ticked = await previewRows();
+      if (!ticked.every((r) => r.checked)) throw new Error(`not all ticked: ${JSON.stringify(ticked)}`);
+      await apply.click();
+      await waitFor("the hunks in the editor", async () => (await editorText()).includes('"2.1"'), 15_000);
+      await saveAllUntil("main.py and health.py saved", () =>
+        fs.readFileSync(mainPy, "utf8") === expected("main_after_hunks.py") &&
+        fs.readFileSync(healthPy, "utf8") === expected("health_after_hunks.py"));
+    });
+
+    await check("Undo backend-developer run on its code restores the edited file and deletes the created one", async () => {
+      await setSettingInEditor("agentls.confirmEdits", async (item) => {
+        await item.locator(".setting-value-checkbox").first().click();
+      }, settingsFile, { test: (text) => !/"agentls.confirmEdits":\s*true/.test(text) }); // off = the default: the key goes
+      await sleep(1000);
+      await implementBackendOn("app/main.py", expected("main_after_hunks.py"), "def version", "add a metrics endpoint");
+      await waitFor("app/metrics.py on disk", () => fs.existsSync(metricsPy), 30_000);
+      await waitFor("the metrics endpoint in the editor", async () => (await editorText()).includes("metrics_endpoint"), 30_000);
+      await saveAllUntil("main.py and metrics.py saved", () =>
+        fs.readFileSync(mainPy, "utf8") === expected("main_after_metrics.py") &&
+        fs.readFileSync(metricsPy, "utf8") === expected("metrics.py"));
+      await openFile("app/main.py");
+      await goToLine(lineOf(expected("main_after_metrics.py"), "def metrics_endpoint"));
+      const undo = await codeActionInMenu("Undo backend-developer run", "Undo backend-developer run in the Ctrl+. menu");
+      await shot("15-undo-action");
+      await undo.click();
+      await waitFor("app/metrics.py deleted", () => !fs.existsSync(metricsPy), 15_000);
+      await waitFor("the metrics endpoint gone from the editor", async () => !(await editorText()).includes("metrics"), 15_000);
+      await saveAllUntil("main.py restored on disk", () => fs.readFileSync(mainPy, "utf8") === expected("main_after_hunks.py"));
+      await shot("16-undone");
+    });
+
     await check("server logs reach the output channel with their levels, not as stderr [error] lines", async () => {
       const log = readExtensionLog(userData);
       // stderr lines look like "2026-12-04 11:02:03,123 INFO agentls: ..."
@@ -531,7 +638,8 @@ async function main() {
     stopGroup(codeServer.pid);
   }
   try {
-    await privateInstallScenario({ tmp, ws, modelBase, settings, env });
+    // E2E_SKIP_PRIVATE=1 (for quick local runs) leaves out the private-install scenario.
+    if (process.env.E2E_SKIP_PRIVATE !== "1") await privateInstallScenario({ tmp, ws, modelBase, settings, env });
   } finally {
     killGroups();
     fs.rmSync(tmp, { recursive: true, force: true });

@@ -1,0 +1,3 @@
+def health():
+    """Liveness: the service answers."""
+    return {"status": "ok"}

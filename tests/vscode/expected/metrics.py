@@ -1,0 +1,2 @@
+def metrics():
+    return {"requests": 0}
