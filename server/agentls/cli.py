@@ -101,6 +101,13 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--file", default=None, help="PATH or PATH:START-END (1-based lines)")
     run.add_argument("--scope", choices=("selection", "workspace"), default=None)
     run.add_argument("--apply", action="store_true")
+    run.add_argument(
+        "--continue",
+        dest="continues",
+        default=None,
+        metavar="RUN_ID",
+        help="go on with that run's conversation: refine its change, or answer its question",
+    )
     run.add_argument("--json", action="store_true")
     run.add_argument(
         "--transcript",

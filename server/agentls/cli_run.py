@@ -63,6 +63,7 @@ class RunOptions:
     apply: bool = False
     as_json: bool = False
     transcript: bool = False  # print what was sent to the model and its raw answer
+    continues: str | None = None  # RUN_ID: go on with that run's conversation
 
 
 def main(args: argparse.Namespace) -> int:
@@ -75,6 +76,7 @@ def main(args: argparse.Namespace) -> int:
         apply=bool(args.apply),
         as_json=bool(args.json),
         transcript=bool(getattr(args, "transcript", False)),
+        continues=getattr(args, "continues", None),
     )
     try:
         return asyncio.run(run(options, env=os.environ, out=sys.stdout, err=sys.stderr))
@@ -104,11 +106,16 @@ async def run(options: RunOptions, *, env: Mapping[str, str], out: TextIO, err: 
             print(f"agentls: config: {config_problem.render()}", file=err)
         settings = loaded.settings
         registry = discover_agents(workspace_root=root, settings=settings, env=env)
-        agent = registry.get(options.agent) if options.agent else registry.default()
+        conversation = _conversation(options, settings, env)
+        wanted = conversation.agent if conversation else options.agent
+        agent = registry.get(wanted) if wanted else registry.default()
         if agent is None:
             names = ", ".join(a.name for a in registry.agents) or "none"
-            raise UsageError(f"no agent named {options.agent!r}; agents found: {names}")
-        request = _request(options, root, agent)
+            raise UsageError(f"no agent named {wanted!r}; agents found: {names}")
+        if conversation is not None:
+            request = _follow_up_request(options, root, agent, conversation)
+        else:
+            request = _request(options, root, agent)
         try:
             plan = plan_run(
                 settings, env, agent, endpoint_from_workspace=loaded.endpoint_from_workspace
@@ -159,6 +166,7 @@ async def run(options: RunOptions, *, env: Mapping[str, str], out: TextIO, err: 
     if options.apply:
         report.left_out = sensitive_left_out(outcome, settings)
     code = report.outcome(outcome, root, apply=options.apply, on_failure=settings.checks.on_failure)
+    _keep_conversation(request, outcome, settings, env, report.question, err)
     if report.written:
         _record(root, settings, env, outcome, report.written, err)
     return code
@@ -205,6 +213,68 @@ def _workspace(path: Path) -> Path:
     if not root.is_dir():
         raise UsageError(f"workspace {path} is not a folder")
     return root
+
+
+def _conversation(options: RunOptions, settings: Any, env: Mapping[str, str]) -> Any:
+    """The conversation `--continue RUN_ID` names; None without the flag."""
+    from agentls.provenance.conversations import conversations_dir, load
+
+    if options.continues is None:
+        return None
+    if not options.instruction.strip():
+        raise UsageError('say what to change: agentls run --continue RUN_ID "instruction"')
+    if not settings.provenance.enabled:
+        raise UsageError("--continue needs provenance on (provenance.enabled): runs are kept there")
+    found = load(conversations_dir(settings.provenance.state_dir, env), options.continues)
+    if found is None:
+        raise UsageError(
+            f"no kept conversation for run {options.continues} (agentls keeps the newest 50)"
+        )
+    return found
+
+
+def _follow_up_request(
+    options: RunOptions, root: Path, agent: Any, conversation: Any
+) -> RunRequest:
+    """The next request in ``conversation``, on its file as it is on disk now."""
+    from agentls.files import read_utf8
+
+    text = read_utf8(root / conversation.path)
+    if text is None:
+        raise UsageError(f"{conversation.path} (the file of run {conversation.run_id}) is gone")
+    return RunRequest(
+        agent=agent,
+        scope=conversation.scope,
+        workspace_root=root,
+        document=DocumentSnapshot(conversation.path, text, None),
+        selection=conversation.locate(text),
+        instruction=options.instruction,
+        history=conversation.messages,
+    )
+
+
+def _keep_conversation(
+    request: RunRequest,
+    outcome: RunOutcome,
+    settings: Any,
+    env: Mapping[str, str],
+    question: str,
+    err: TextIO,
+) -> None:
+    """Kept, so that `--continue` can go on from it (and answer its question)."""
+    from agentls.provenance.conversations import conversation_of, conversations_dir, save
+
+    conversation = conversation_of(request, outcome, question)
+    if conversation is None or not settings.provenance.enabled:
+        return
+    problem = save(conversations_dir(settings.provenance.state_dir, env), conversation)
+    if problem:
+        print(f"agentls: {problem}", file=err)
+    elif question:
+        print(
+            f'agentls: answer with: agentls run --continue {outcome.run_id} "your answer"',
+            file=err,
+        )
 
 
 def _request(options: RunOptions, root: Path, agent: Any) -> RunRequest:
@@ -293,6 +363,7 @@ class _Reporter:
     """Prints the result as text (explanation on stdout, the rest on stderr) or as JSON."""
 
     written: tuple[FileChange, ...] = ()  # what `outcome` wrote to disk
+    question: str = ""  # the model asked instead of changing code
 
     def __init__(self, as_json: bool, out: TextIO, err: TextIO) -> None:
         self.as_json, self.out, self.err = as_json, out, err
@@ -323,6 +394,10 @@ class _Reporter:
             message = "the answer could not be applied, so nothing was changed"
         elif judged.kind == "refused":
             status, code, message = "refused", EXIT_UNUSABLE, judged.message
+        elif judged.kind == "question":
+            status, code = "question", EXIT_UNUSABLE
+            self.question = outcome.explanation.strip()
+            message = f"{outcome.agent} asks a question instead of changing code"
         elif judged.kind == "empty":
             status, code = "empty", EXIT_UNUSABLE
             message = "the model answered without a code change"

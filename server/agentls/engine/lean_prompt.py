@@ -32,7 +32,7 @@ def _keep(text: str, _path: str | None = None) -> str:
     return text
 
 
-def _selection_rules(language: str, has_selection: bool) -> str:
+def selection_rules(language: str, has_selection: bool) -> str:
     where = (
         "the selected lines (between the selection markers)"
         if has_selection
@@ -99,7 +99,7 @@ def lean_messages(
     if request_text:
         sections.append(f"Request: {request_text}")
     if request.scope == "selection" and doc is not None:
-        sections.append(_selection_rules(language, request.selection[0] != request.selection[1]))
+        sections.append(selection_rules(language, request.selection[0] != request.selection[1]))
     else:
         has_selection = request.selection[0] != request.selection[1]
         sections.append(

@@ -12,6 +12,7 @@ from agentls.checks.model import CheckResult
 from agentls.document import DocumentSnapshot as DocumentSnapshot  # re-exported
 from agentls.document import Scope as Scope  # re-exported
 from agentls.edits.model import ChangeSet, Problem
+from agentls.llm.base import ChatMessage
 
 if TYPE_CHECKING:
     from agentls.engine.transcript import Transcript
@@ -30,6 +31,9 @@ class RunRequest:
     instruction: str = ""  # typed by the user, besides the selection
     open_documents: Mapping[str, DocumentSnapshot] = field(default_factory=dict)
     mode: RunMode = "implement"
+    # An earlier run's conversation (Refine, or a reply to its question): the request
+    # becomes one more user message after it, and no context is gathered again.
+    history: tuple[ChatMessage, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,3 +66,5 @@ class RunOutcome:
     repair_rounds: int = 0
     # What was sent to the model and what it answered, redacted and bounded.
     transcript: Transcript | None = None
+    # The last request's messages and the answer (redacted, whole): what Refine continues.
+    conversation: tuple[ChatMessage, ...] = ()

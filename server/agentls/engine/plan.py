@@ -20,6 +20,7 @@ from agentls.context.secrets import secret_values_from_env
 from agentls.edits.model import Problem
 from agentls.engine.model import RunOutcome
 from agentls.engine.repair import decide
+from agentls.engine.replies import asked_question
 from agentls.llm.errors import LLMError
 from agentls.llm.factory import (
     WORKSPACE_ENDPOINT_NOTICE,
@@ -93,7 +94,7 @@ def plan_run(
     )
 
 
-VerdictKind = Literal["unusable", "refused", "empty", "apply", "confirm"]
+VerdictKind = Literal["unusable", "refused", "empty", "question", "apply", "confirm"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,5 +119,7 @@ def verdict(outcome: RunOutcome, policy: FailurePolicy, can_confirm: bool) -> Ve
     if decision.action == "refuse":
         return Verdict("refused", tuple(outcome.check_problems), decision.message)
     if outcome.changes.is_empty:
+        if asked_question(outcome.explanation):  # it waits for the user's reply
+            return Verdict("question", (), decision.message)
         return Verdict("empty", (), decision.message)
     return Verdict(decision.action, (), decision.message)

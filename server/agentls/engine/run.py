@@ -34,6 +34,7 @@ from agentls.engine.edit_format import (
     choose_prompt_profile,
     repair_temperature,
 )
+from agentls.engine.followup import follow_up
 from agentls.engine.model import Progress, ProgressCallback, RunOutcome, RunRequest
 from agentls.engine.prompt import build_messages, request_text
 from agentls.engine.repair import repair_message, round_progress
@@ -236,20 +237,23 @@ async def run_agent(
 
     # Context gets what the model's window leaves; a prompt that cannot fit is never sent.
     window = await learn_window(settings, provider, model)
-    context_settings = fit_context(settings, window, prompt, request.document)
-    report(Progress("context", "Gathering context"))
-    bundle = await asyncio.to_thread(
-        gather_context,
-        index=index,
-        scope=request.scope,
-        document=request.document,
-        selection=request.selection,
-        instruction=request.instruction,
-        open_documents=request.open_documents,
-        settings=context_settings,
-        secret_values=secret_values,
-    )
-    messages = prompt(bundle)
+    if request.history:  # a follow-up: the conversation already holds the context
+        messages = follow_up(request, profile, scrub)
+    else:
+        context_settings = fit_context(settings, window, prompt, request.document)
+        report(Progress("context", "Gathering context"))
+        bundle = await asyncio.to_thread(
+            gather_context,
+            index=index,
+            scope=request.scope,
+            document=request.document,
+            selection=request.selection,
+            instruction=request.instruction,
+            open_documents=request.open_documents,
+            settings=context_settings,
+            secret_values=secret_values,
+        )
+        messages = prompt(bundle)
     check_prompt(messages, window, settings.max_tokens)
     temperature = (
         request.agent.temperature if request.agent.temperature is not None else settings.temperature
@@ -258,9 +262,11 @@ async def run_agent(
     chat = ChatRequest(model, messages, temperature, limit)
     answer = _scrubbed(await _ask(provider, chat, report), secret_values)
     input_tokens, output_tokens = answer.usage.input_tokens, answer.usage.output_tokens
+    last = answer
 
     checked = CheckReport()
     rounds_used = 0
+    last_sent = messages
     if request.mode == "explain":
         changes = ChangeSet(explanation=answer.text.strip())
     else:
@@ -270,7 +276,6 @@ async def run_agent(
         checked = await check_changes(request, changes, settings, report, secret_values)
         first_explanation = changes.explanation
         conversation: list[ChatMessage] = []  # the repair rounds after the first request
-        last = answer
         rounds = settings.repair_rounds
         while rounds_used < rounds and (_errors(changes) or checked.problems):
             rounds_used += 1
@@ -292,6 +297,7 @@ async def run_agent(
             warmer = repair_temperature(temperature, profile, rounds_used)
             repair = ChatRequest(model, fitted, warmer, limit)
             previous = last.text
+            last_sent = fitted
             last = _scrubbed(await _ask(provider, repair, report), secret_values)
             input_tokens = _add(input_tokens, last.usage.input_tokens)
             output_tokens = _add(output_tokens, last.usage.output_tokens)
@@ -304,6 +310,7 @@ async def run_agent(
             checked = await check_changes(request, changes, settings, report, secret_values)
 
     return RunOutcome(
+        conversation=(*last_sent, ChatMessage("assistant", last.text)),
         run_id=run_id,
         agent=request.agent.name,
         scope=request.scope,

@@ -6,7 +6,7 @@ import asyncio
 import dataclasses
 import logging
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Coroutine, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from agentls.engine.model import DocumentSnapshot, RunMode, RunOutcome, RunRequest
     from agentls.engine.plan import Notice
     from agentls.engine.transcript import Transcript
+    from agentls.lsp.followups import FollowUp
     from agentls.lsp.server import AgentServer
 
 log = logging.getLogger("agentls")
@@ -185,9 +186,11 @@ async def start_run(
     mode: RunMode = "implement",
     on_outcome: Callable[[RunOutcome], None] | None = None,
     run_id: str | None = None,
+    follow: FollowUp | None = None,
 ) -> dict[str, Any]:
     """Run an agent to completion (or cancellation) and deliver the result to the editor.
 
+    ``follow``: continue an earlier run's conversation (Refine, a reply to a question).
     Returns a small status object, which becomes the executeCommand result.
     """
     from agentls.engine.plan import PlanError, new_run_id, plan_run, verdict
@@ -205,6 +208,8 @@ async def start_run(
     try:
         args = parse_run_args(raw_args, default_agent)
         request = build_request(server, args, mode)
+        if follow is not None:
+            request = dataclasses.replace(request, history=follow.history)
         try:
             plan = plan_run(
                 settings,
@@ -305,6 +310,15 @@ async def start_run(
                 "message": judged.message,
                 "checks": checks,
             }
+        if judged.kind == "question":
+            from agentls.lsp.followups import keep_conversation, schedule_question
+
+            progress.end("Waiting for your answer")
+            question = outcome.explanation.strip()
+            keep_conversation(server, request, outcome, question)
+            conversation = server.state.conversations[run_id]
+            schedule_question(server, conversation, args.uri)  # type: ignore[arg-type]
+            return {"runId": run_id, "status": "question", "question": question, "agent": agent}
         if judged.kind == "empty":
             progress.end("No changes")
             server.show(
@@ -327,6 +341,13 @@ async def start_run(
                 server.show(left_out_message)
                 return {"runId": run_id, "status": "refused", "message": left_out_message}
 
+        if follow is not None and follow.comment is not None and request.document is not None:
+            from agentls.engine.followup import without_comment
+
+            changes = without_comment(
+                outcome.changes, request.document.path, request.document.text, *follow.comment
+            )
+            outcome = dataclasses.replace(outcome, changes=changes)
         progress.end(f"Applying changes to {len(outcome.changes.files)} file(s)")
         # Delivery stays cancellable: the editor may hold the edit in a preview.
         delivery = asyncio.ensure_future(
@@ -369,6 +390,9 @@ async def start_run(
                 log.exception("an after-apply hook failed")
         if on_outcome:
             on_outcome(outcome)
+        from agentls.lsp.followups import keep_conversation
+
+        keep_conversation(server, request, outcome)
         if judged.message:
             server.show(f"agentls: {judged.message}", types.MessageType.Warning)
         if left_out_message:
@@ -496,22 +520,30 @@ def _provider(server: AgentServer, choice: Any, settings: Any, env: Mapping[str,
     return provider
 
 
+async def answer_now_or_wait(
+    server: AgentServer, run: Callable[[str | None], Coroutine[Any, Any, dict[str, Any]]]
+) -> dict[str, Any] | None:
+    """The run's result; or, for clients that time requests out, `started` at once
+    while the run goes on (its change arrives by applyEdit later)."""
+    if not server.state.client.reply_at_once:
+        return await run(None)
+    from agentls.engine.plan import new_run_id
+
+    run_id = new_run_id()
+    task = asyncio.ensure_future(run(run_id))
+    server.background.add(task)
+    task.add_done_callback(server.background.discard)
+    return {"status": "started", "runId": run_id}  # for agentls.cancel {runId}
+
+
 def register(server: AgentServer) -> None:
     server.state.runs = RunRegistry()
-    background = server.background
 
     @server.command(RUN_COMMAND)
     async def run_agent_command(*args: Any) -> dict[str, Any] | None:
-        if server.state.client.reply_at_once:
-            from agentls.engine.plan import new_run_id
-
-            # Such clients time requests out: answer now, deliver by applyEdit later.
-            run_id = new_run_id()
-            run = start_run(server, list(args), run_id=run_id)
-            background.add(task := asyncio.ensure_future(run))
-            task.add_done_callback(background.discard)
-            return {"status": "started", "runId": run_id}  # for agentls.cancel {runId}
-        return await start_run(server, list(args))
+        return await answer_now_or_wait(
+            server, lambda run_id: start_run(server, list(args), run_id=run_id)
+        )
 
     @server.command(CANCEL_COMMAND)
     def cancel_command(*args: Any) -> dict[str, int]:

@@ -33,6 +33,7 @@ FEATURE_MODULES = (
     "agentls.lsp.explain",
     "agentls.lsp.transcripts",
     "agentls.lsp.review",
+    "agentls.lsp.followups",
 )
 
 

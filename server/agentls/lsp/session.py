@@ -54,7 +54,9 @@ def client_features(params: types.InitializeParams, encoding: str | None) -> Cli
         ),
         disabled_actions=bool(code_action and code_action.disabled_support),
         input_box=_asks_for_input(caps.experimental),
-        show_document=bool(caps.window and caps.window.show_document),
+        show_document=bool(
+            caps.window and caps.window.show_document and caps.window.show_document.support
+        ),
         document_changes=bool(ws_edit and ws_edit.document_changes),
         change_annotations=bool(ws_edit and ws_edit.change_annotation_support is not None),
         resolve_edit=bool(resolve and "edit" in resolve.properties),

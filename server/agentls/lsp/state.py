@@ -65,3 +65,5 @@ class ServerState:
     shown_problems: set[str] = field(default_factory=set)
     ledger: object | None = None  # provenance.service.ProvenanceService once enabled
     last_transcript: Transcript | None = None  # of this session's last run that asked a model
+    # run id -> provenance.conversations.Conversation: what Refine and replies continue.
+    conversations: dict[str, object] = field(default_factory=dict)

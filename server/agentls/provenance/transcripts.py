@@ -22,12 +22,19 @@ LAST = "last"
 _RUN_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
-def transcripts_dir(state_dir: str | None = None, env: Mapping[str, str] | None = None) -> Path:
+def state_folder(
+    name: str, state_dir: str | None = None, env: Mapping[str, str] | None = None
+) -> Path:
+    """``<state>/agentls/<name>``, or ``<state_dir>/<name>`` with ``provenance.state_dir``."""
     env = os.environ if env is None else env
     if state_dir:
-        return Path(state_dir).expanduser() / "transcripts"
+        return Path(state_dir).expanduser() / name
     state_home = env.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
-    return Path(state_home) / "agentls" / "transcripts"
+    return Path(state_home) / "agentls" / name
+
+
+def transcripts_dir(state_dir: str | None = None, env: Mapping[str, str] | None = None) -> Path:
+    return state_folder("transcripts", state_dir, env)
 
 
 def transcript_path(folder: Path, run_id: str) -> Path | None:
