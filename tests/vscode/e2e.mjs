@@ -71,6 +71,18 @@ const SCRIPT = {
       answer: `I documented index and health, and bumped the version.\n\n${fence("app/main.py", expected("main_after_hunks.py"))}\n${fence("app/health.py", expected("health_after_hunks.py"))}`,
     },
     {
+      match: "say it shorter",
+      answer: `I shortened the docstring.\n\n${fence("app/main.py", expected("main_after_refine.py"))}`,
+    },
+    {
+      match: "ask me first",
+      answer: "Which port should the service listen on?",
+    },
+    {
+      match: "port 8080",
+      answer: `The service now listens on port 8080.\n\n${fence("app/main.py", expected("main_after_answer.py"))}`,
+    },
+    {
       match: "add a metrics endpoint",
       answer: `I added a /metrics endpoint and its module.\n\n${fence("app/main.py", expected("main_after_metrics.py"))}\n${fence("app/metrics.py", expected("metrics.py"))}`,
     },
@@ -623,6 +635,48 @@ async function main() {
       await waitFor("the metrics endpoint gone from the editor", async () => !(await editorText()).includes("metrics"), 15_000);
       await saveAllUntil("main.py restored on disk", () => fs.readFileSync(mainPy, "utf8") === expected("main_after_hunks.py"));
       await shot("16-undone");
+    });
+
+    await check("Refine… on generated code asks in an input box and continues the run's conversation", async () => {
+      await openFile("app/main.py");
+      await goToLine(lineOf(expected("main_after_hunks.py"), "The service's name"));
+      const refine = await codeActionInMenu(/^\s*Refine…\s*$/, "Refine… in the Ctrl+. menu");
+      await refine.click();
+      const input = page.locator(".quick-input-widget input");
+      await input.waitFor({ state: "visible" });
+      const title = await page.locator(".quick-input-widget .quick-input-title").innerText();
+      if (!/Refine .*change/.test(title)) throw new Error(`input box title: ${title}`);
+      await sleep(300); // the input box fades in
+      await shot("17-refine-input");
+      const before = (await modelRequests(modelBase)).length;
+      await input.fill("say it shorter");
+      await page.keyboard.press("Enter");
+      await waitFor("the refined docstring in the editor", async () => (await editorText()).includes("Names the service"), 30_000);
+      await saveAllUntil("main.py saved", () => fs.readFileSync(mainPy, "utf8") === expected("main_after_refine.py"));
+      const requests = await modelRequests(modelBase);
+      if (requests.length !== before + 1) throw new Error(`${requests.length - before} model requests`);
+      // The same conversation: the first run's answer, then the new instruction.
+      const sent = JSON.stringify(requests.at(-1).body);
+      if (!sent.includes("I documented index and health") || !sent.includes("say it shorter")) {
+        throw new Error("the refine request does not carry the first answer and the instruction");
+      }
+    });
+
+    await check("the agent's question opens an input box titled with it, and the answer continues the run", async () => {
+      await implementBackendOn("app/main.py", expected("main_after_refine.py"), "ROUTES = {}", "ask me first");
+      const title = page.locator(".quick-input-widget .quick-input-title", { hasText: "Which port should the service listen on?" });
+      await title.waitFor({ state: "visible", timeout: 30_000 });
+      if (fs.readFileSync(mainPy, "utf8") !== expected("main_after_refine.py")) throw new Error("applied before the answer");
+      await sleep(300); // the input box fades in
+      await shot("18-question");
+      await page.locator(".quick-input-widget input").fill("port 8080 please");
+      await page.keyboard.press("Enter");
+      await waitFor("the answer's change in the editor", async () => (await editorText()).includes("PORT = 8080"), 30_000);
+      await saveAllUntil("main.py saved", () => fs.readFileSync(mainPy, "utf8") === expected("main_after_answer.py"));
+      const sent = JSON.stringify((await modelRequests(modelBase)).at(-1).body);
+      if (!sent.includes("Which port should the service listen on?") || !sent.includes("port 8080 please")) {
+        throw new Error("the reply does not carry the question and the answer");
+      }
     });
 
     await check("server logs reach the output channel with their levels, not as stderr [error] lines", async () => {
