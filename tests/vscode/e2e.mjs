@@ -662,17 +662,34 @@ async function main() {
       }
     });
 
-    await check("the agent's question opens an input box titled with it, and the answer continues the run", async () => {
+    await check("the agent's question opens an input box titled with it; Escape leaves it waiting, and nothing is applied", async () => {
       await implementBackendOn("app/main.py", expected("main_after_refine.py"), "ROUTES = {}", "ask me first");
       const title = page.locator(".quick-input-widget .quick-input-title", { hasText: "Which port should the service listen on?" });
       await title.waitFor({ state: "visible", timeout: 30_000 });
-      if (fs.readFileSync(mainPy, "utf8") !== expected("main_after_refine.py")) throw new Error("applied before the answer");
       await sleep(300); // the input box fades in
       await shot("18-question");
-      await page.locator(".quick-input-widget input").fill("port 8080 please");
+      const before = (await modelRequests(modelBase)).length;
+      await page.keyboard.press("Escape");
+      await page.locator(".quick-input-widget").waitFor({ state: "hidden" });
+      await sleep(1500);
+      if ((await modelRequests(modelBase)).length !== before) throw new Error("Escape sent something to the model");
+      if (fs.readFileSync(mainPy, "utf8") !== expected("main_after_refine.py")) throw new Error("main.py changed on disk");
+      if ((await editorText()).includes("PORT")) throw new Error("something was applied");
+    });
+
+    await check("the waiting question's Answer… code action asks in an input box, and the answer continues the run", async () => {
+      await openFile("app/main.py");
+      await goToLine(lineOf(expected("main_after_refine.py"), "ROUTES = {}"));
+      const answer = await codeActionInMenu("Answer backend-developer", "Answer backend-developer's question in the Ctrl+. menu");
+      await shot("19-answer-action");
+      await answer.click();
+      const input = page.locator(".quick-input-widget input");
+      await input.waitFor({ state: "visible" });
+      await input.fill("port 8080 please");
       await page.keyboard.press("Enter");
       await waitFor("the answer's change in the editor", async () => (await editorText()).includes("PORT = 8080"), 30_000);
       await saveAllUntil("main.py saved", () => fs.readFileSync(mainPy, "utf8") === expected("main_after_answer.py"));
+      // The same conversation: the question, then the answer.
       const sent = JSON.stringify((await modelRequests(modelBase)).at(-1).body);
       if (!sent.includes("Which port should the service listen on?") || !sent.includes("port 8080 please")) {
         throw new Error("the reply does not carry the question and the answer");
