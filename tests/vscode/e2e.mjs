@@ -675,6 +675,9 @@ async function main() {
       if ((await modelRequests(modelBase)).length !== before) throw new Error("Escape sent something to the model");
       if (fs.readFileSync(mainPy, "utf8") !== expected("main_after_refine.py")) throw new Error("main.py changed on disk");
       if ((await editorText()).includes("PORT")) throw new Error("something was applied");
+      // The extension declared experimental.agentls.inputBox, so the server left the asking
+      // to it: no "backend-developer asks: …" notification with an Answer… button.
+      if (await page.locator(".notification-toast", { hasText: "asks:" }).count()) throw new Error("the server asked too");
     });
 
     await check("the waiting question's Answer… code action asks in an input box, and the answer continues the run", async () => {
