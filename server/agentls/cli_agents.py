@@ -59,8 +59,11 @@ def _as_text(registry: AgentRegistry) -> str:
         marks = _marks(agent, registry)
         lines.append(f"{agent.name}  [{agent.origin}]{marks}  {agent.source}")
         if agent.offers_actions:
-            selection, workspace = agent.action_titles
-            lines.append(f"    actions: {selection!r}, {workspace!r}")
+            titles = ", ".join(repr(t) for t in agent.offered_titles)
+            lines.append(f"    actions: {titles}")
+            if agent.role == "plan":
+                by = agent.implementer or "the default agent"
+                lines.append(f"    writes plans, never code; {by} implements them")
         else:
             lines.append(f"    no code actions ({_why_not(agent)})")
     for item in registry.shadowed:
@@ -98,7 +101,7 @@ def _as_json(registry: AgentRegistry) -> dict[str, Any]:
                 "description": a.description,
                 "mode": a.mode,
                 "model": a.model,
-                "actions": list(a.action_titles) if a.offers_actions else [],
+                "actions": list(a.offered_titles),
                 "default": a.name == registry.default_name,
             }
             for a in registry.agents

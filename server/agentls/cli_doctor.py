@@ -129,7 +129,7 @@ def _agents(root: Path, settings: Settings, env: Mapping[str, str]) -> Iterator[
 
     registry = discover_agents(workspace_root=root, settings=settings, env=env)
     for agent in registry.agents:
-        titles = " / ".join(agent.action_titles) if agent.offers_actions else "no code actions"
+        titles = " / ".join(agent.offered_titles) or "no code actions"
         yield Finding("Agents", agent.name, f"{agent.origin}: {agent.source} ({titles})")
     for error in registry.errors:
         yield Finding(

@@ -242,12 +242,13 @@ def _follow_up_request(
     text = read_utf8(root / conversation.path)
     if text is None:
         raise UsageError(f"{conversation.path} (the file of run {conversation.run_id}) is gone")
+    detached = conversation.detached
     return RunRequest(
         agent=agent,
         scope=conversation.scope,
         workspace_root=root,
-        document=DocumentSnapshot(conversation.path, text, None),
-        selection=conversation.locate(text),
+        document=None if detached else DocumentSnapshot(conversation.path, text, None),
+        selection=(0, 0) if detached else conversation.locate(text),
         instruction=options.instruction,
         history=conversation.messages,
     )

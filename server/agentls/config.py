@@ -110,6 +110,11 @@ class Settings(_Section):
         "lean: short rules, selection-only answers (small models); auto: by model size.",
     )
     confirm_edits: bool = Field(False, description="Ask the editor to confirm each edit.")
+    plans_dir: str = Field(
+        "docs/plans",
+        description="Where a planner agent (role: plan) writes its plans, relative to the "
+        "workspace root; 'Implement plan with …' is offered on markdown files there.",
+    )
     repair_rounds: int = Field(
         2, ge=0, le=5, description="Rounds in which failed edits and checks go back to the model."
     )

@@ -7,7 +7,9 @@ Two formats are understood, and may be mixed:
   `hidden`, `disable`; the name is the file stem.
 - Claude Code: `name`, `description`, `tools` (comma string or list), `model`, where the
   aliases `sonnet`/`opus`/`haiku`/`inherit` mean "the configured model" (None).
-agentls adds `agentls: {titles: {selection, workspace}, edit_format}`.
+agentls adds `agentls: {titles: {selection, workspace}, edit_format, role, implementer}`:
+`role: plan` makes a planner (it writes a plan file, never code), and `implementer`
+names the agent that implements its plans.
 
 When both `prompt:` and a body exist, the prompt text comes first, then the body.
 Unknown frontmatter keys are tolerated. `parse_agent_file` never raises.
@@ -41,6 +43,8 @@ class _Extension(BaseModel):
     model_config = ConfigDict(extra="ignore", frozen=True)
     titles: _Titles | None = None
     edit_format: Literal["auto", "whole", "search-replace", "udiff"] | None = None
+    role: Literal["implement", "plan"] = "implement"
+    implementer: str | None = None
 
 
 class _Frontmatter(BaseModel):
@@ -108,6 +112,8 @@ def parse_agent_file(path: Path, origin: str) -> AgentSpec | AgentLoadError:
         selection_title=_title(titles.selection),
         workspace_title=_title(titles.workspace),
         edit_format=None if extension.edit_format in (None, "auto") else extension.edit_format,
+        role=extension.role,
+        implementer=(extension.implementer or "").strip() or None,
     )
 
 

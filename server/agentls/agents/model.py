@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 AgentMode = Literal["subagent", "primary", "all"]
+AgentRole = Literal["implement", "plan"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,13 +24,27 @@ class AgentSpec:
     selection_title: str | None = None  # frontmatter `agentls: {titles: {selection, workspace}}`
     workspace_title: str | None = None
     edit_format: str | None = None  # "whole" | "search-replace" | "udiff" | None (settings decide)
+    # `agentls: {role: plan}`: the agent writes a plan (a markdown file), never code.
+    role: AgentRole = "implement"
+    implementer: str | None = None  # `agentls: {implementer: NAME}`: who implements its plans
 
     @property
     def offers_actions(self) -> bool:
         return not (self.hidden or self.disable or self.mode == "primary")
 
     @property
+    def offered_titles(self) -> tuple[str, ...]:
+        """The titles of the code actions it offers: one for a planner, else two."""
+        if not self.offers_actions:
+            return ()
+        first, second = self.action_titles
+        return (first,) if self.role == "plan" else (first, second)
+
+    @property
     def action_titles(self) -> tuple[str, str]:
+        if self.role == "plan":
+            title = self.selection_title or self.workspace_title or f"Plan with {self.name}"
+            return title, title
         return (
             self.selection_title or f"Run {self.name}",
             self.workspace_title or f"Run {self.name} in workspace",

@@ -17,7 +17,7 @@ from agentls.llm.base import ChatMessage
 if TYPE_CHECKING:
     from agentls.engine.transcript import Transcript
 
-RunMode = Literal["implement", "explain"]
+RunMode = Literal["implement", "explain", "plan"]
 Phase = Literal["context", "waiting", "streaming", "applying", "checking", "repairing"]
 
 

@@ -94,6 +94,16 @@ _DATA_NOT_INSTRUCTIONS = (
 )
 
 
+_PLAN_RULES = (
+    "Answer with the plan alone, in markdown, starting with a `# ` title that names the "
+    "feature. Then: the goal in two or three sentences; the files to create or change, "
+    "each with its path and what changes there; the steps in order; the tests that prove "
+    "it works; risks and open questions. Do not write the implementation: signatures and "
+    "short snippets are fine. The plan is saved as a file and handed to the engineer who "
+    "implements it."
+)
+
+
 def request_text(request: RunRequest) -> str:
     """What the run answers: the selected text, else the line under the cursor, plus typed text."""
     parts: list[str] = []
@@ -116,12 +126,14 @@ def request_text(request: RunRequest) -> str:
 def system_prompt(
     request: RunRequest, edit_format: str, context: ContextBundle | None = None
 ) -> str:
-    rules = _EXPLAIN_RULES if request.mode == "explain" else _FORMAT_RULES[edit_format]
+    rules = {"explain": _EXPLAIN_RULES, "plan": _PLAN_RULES}.get(
+        request.mode, _FORMAT_RULES[edit_format]
+    )
     return (
         f"{request.agent.prompt.strip()}\n\n"
         f"{project_rules(context) if context is not None else ''}"
         f"## Answer format (agentls)\n{rules}"
-        f"{'' if request.mode == 'explain' else ' ' + _EXPLANATION_RULE}\n\n"
+        f"{'' if request.mode != 'implement' else ' ' + _EXPLANATION_RULE}\n\n"
         f"{_DATA_NOT_INSTRUCTIONS}"
     )
 
@@ -159,6 +171,8 @@ def user_prompt(request: RunRequest, context: ContextBundle, redact: Scrub = _ke
     )
     if request.mode == "explain":
         scope_note = "Explain the selection."
+    elif request.mode == "plan":
+        scope_note = "Plan this for the engineer who will implement it; do not write the code."
     sections.append(f"Request:\n{request_text(request) or '(none)'}\n\n{scope_note}")
     return "\n\n".join(sections)
 

@@ -267,7 +267,7 @@ async def run_agent(
     checked = CheckReport()
     rounds_used = 0
     last_sent = messages
-    if request.mode == "explain":
+    if request.mode in ("explain", "plan"):  # prose: nothing to parse as edits
         changes = ChangeSet(explanation=answer.text.strip())
     else:
         report(Progress("applying", "Reading the answer"))

@@ -16,6 +16,8 @@ if TYPE_CHECKING:
 SELECTION_KIND = "refactor.rewrite.agentls"
 WORKSPACE_KIND = "source.agentls"
 EXPLAIN_KIND = "refactor.explain.agentls"
+PLAN_KIND = "source.agentls.plan"
+IMPLEMENT_PLAN_KIND = "source.agentls.implementPlan"
 
 ActionProvider = Callable[[types.CodeActionParams], list[types.CodeAction]]
 
@@ -50,7 +52,14 @@ def register(server: AgentServer) -> None:
     @server.feature(
         types.TEXT_DOCUMENT_CODE_ACTION,
         types.CodeActionOptions(
-            code_action_kinds=[SELECTION_KIND, WORKSPACE_KIND, EXPLAIN_KIND],
+            code_action_kinds=[
+                SELECTION_KIND,
+                WORKSPACE_KIND,
+                EXPLAIN_KIND,
+                PLAN_KIND,
+                IMPLEMENT_PLAN_KIND,
+                "refactor.agentls",
+            ],
             resolve_provider=True,
         ),
     )
@@ -62,6 +71,12 @@ def register(server: AgentServer) -> None:
         actions: list[types.CodeAction] = []
         for agent in registry.actionable() if registry else ():
             selection_title, workspace_title = agent.action_titles
+            if agent.role == "plan":
+                if wanted(PLAN_KIND, only):
+                    actions.append(
+                        run_action(selection_title, PLAN_KIND, agent.name, "workspace", uri, rng)
+                    )
+                continue
             if wanted(SELECTION_KIND, only):
                 actions.append(
                     run_action(selection_title, SELECTION_KIND, agent.name, "selection", uri, rng)

@@ -64,12 +64,16 @@ def _folder(server: AgentServer) -> Any:
 
 
 def keep_conversation(
-    server: AgentServer, request: RunRequest, outcome: RunOutcome, question: str = ""
+    server: AgentServer,
+    request: RunRequest,
+    outcome: RunOutcome,
+    question: str = "",
+    started_from: str = "",
 ) -> None:
     """Remember what the run said, so it can be refined or its question answered."""
     from agentls.provenance.conversations import conversation_of, save
 
-    conversation = conversation_of(request, outcome, question)
+    conversation = conversation_of(request, outcome, question, started_from)
     if conversation is None:
         return
     kept = server.state.conversations
@@ -301,6 +305,9 @@ async def continue_run(
         "uri": uri,
         "range": rng,
         "instruction": instruction,
+        # A reply in a run without a current file stays without one; Refine on a
+        # region works in that region's file.
+        "detached": conversation.detached and selection is None,
     }
     follow = FollowUp(conversation.messages, comment)
     return await start_run(server, [raw], follow=follow, run_id=run_id)

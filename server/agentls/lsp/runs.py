@@ -44,6 +44,10 @@ class RunArgs:
     uri: str
     range: types.Range | None
     instruction: str = ""
+    # The document is a plan: its text is the instruction and the run has no current
+    # file (a code block without a path cannot land in the plan).
+    plan_document: bool = False
+    detached: bool = False  # a follow-up of such a run: no current file either
 
 
 def parse_run_args(raw: Any, default_agent: str) -> RunArgs:
@@ -66,7 +70,15 @@ def parse_run_args(raw: Any, default_agent: str) -> RunArgs:
     instruction = raw.get("instruction") or ""
     if not isinstance(instruction, str):
         raise RunArgumentError("`instruction` must be text")
-    return RunArgs(agent, scope, uri, _parse_range(raw.get("range")), instruction)
+    return RunArgs(
+        agent,
+        scope,
+        uri,
+        _parse_range(raw.get("range")),
+        instruction,
+        plan_document=raw.get("instructionFromDocument") is True,
+        detached=raw.get("detached") is True,
+    )
 
 
 def _parse_range(raw: Any) -> types.Range | None:
@@ -160,15 +172,18 @@ def build_request(server: AgentServer, args: RunArgs, mode: RunMode) -> RunReque
         start = index.offset(args.range.start.line, args.range.start.character, encoding)
         end = index.offset(args.range.end.line, args.range.end.character, encoding)
         selection = (min(start, end), max(start, end))
+    instruction = args.instruction
+    if args.plan_document:
+        instruction = f"Implement the plan in {path}.\n\n{document.text.strip()}\n\n{instruction}"
     return RunRequest(
         agent=agent,
-        scope=args.scope,  # type: ignore[arg-type]
+        scope="workspace" if agent.role == "plan" else args.scope,  # type: ignore[arg-type]
         workspace_root=state.root,
-        document=document,
-        selection=selection,
-        instruction=args.instruction,
+        document=None if args.plan_document or args.detached else document,
+        selection=(0, 0) if args.plan_document or args.detached else selection,
+        instruction=instruction.strip(),
         open_documents=_open_documents(server),
-        mode=mode,
+        mode="plan" if agent.role == "plan" and mode == "implement" else mode,
     )
 
 
@@ -289,6 +304,12 @@ async def start_run(
                 on_outcome(outcome)
             return {"runId": run_id, "status": "explained", "explanation": outcome.explanation}
 
+        if request.mode == "plan":
+            from agentls.engine.plans import plan_change
+
+            root = state.root or Path(".")
+            changes = plan_change(outcome.explanation, settings.plans_dir, root)
+            outcome = dataclasses.replace(outcome, changes=changes)
         checks = [r.summary for r in outcome.checks]
         judged = verdict(outcome, settings.checks.on_failure, state.client.change_annotations)
         if judged.kind == "unusable":
@@ -315,7 +336,7 @@ async def start_run(
 
             progress.end("Waiting for your answer")
             question = outcome.explanation.strip()
-            keep_conversation(server, request, outcome, question)
+            keep_conversation(server, request, outcome, question, _path_of(server, args.uri))
             conversation = server.state.conversations[run_id]
             schedule_question(server, conversation, args.uri)  # type: ignore[arg-type]
             return {"runId": run_id, "status": "question", "question": question, "agent": agent}
@@ -392,7 +413,9 @@ async def start_run(
             on_outcome(outcome)
         from agentls.lsp.followups import keep_conversation
 
-        keep_conversation(server, request, outcome)
+        keep_conversation(server, request, outcome, started_from=_path_of(server, args.uri))
+        if request.mode == "plan":
+            return await _show_plan(server, run_id, outcome)
         if judged.message:
             server.show(f"agentls: {judged.message}", types.MessageType.Warning)
         if left_out_message:
@@ -409,6 +432,26 @@ async def start_run(
         runs.runs.pop(run_id, None)
         release_provider(server, provider)
         _keep_transcript(server, recorder.snapshot())
+
+
+def _path_of(server: AgentServer, uri: str) -> str:
+    return relative_path(server, uri) or ""
+
+
+async def _show_plan(server: AgentServer, run_id: str, outcome: RunOutcome) -> dict[str, Any]:
+    """Open the plan that was just written, and say how to carry it out."""
+    from agentls.lsp.ledger import uri_of
+
+    path = outcome.changes.files[0].path
+    uri = uri_of(server, path)
+    if server.state.client.show_document:
+        await server.window_show_document_async(types.ShowDocumentParams(uri=uri, take_focus=True))
+    server.show(
+        f"agentls: {outcome.agent} wrote the plan {path}. Review it, then choose "
+        "'Implement plan with …' from the code actions in it.",
+        types.MessageType.Info,
+    )
+    return {"runId": run_id, "status": "planned", "plan": path, "explanation": outcome.explanation}
 
 
 async def _begin_unless_cancelled(

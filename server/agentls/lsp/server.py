@@ -34,6 +34,7 @@ FEATURE_MODULES = (
     "agentls.lsp.transcripts",
     "agentls.lsp.review",
     "agentls.lsp.followups",
+    "agentls.lsp.plans",
 )
 
 

@@ -38,6 +38,7 @@ class Conversation:
     cursor: bool  # nothing was selected: the run worked at a cursor
     messages: tuple[ChatMessage, ...]
     question: str = ""  # the model asked this instead of changing code
+    detached: bool = False  # the run had no current file (a plan's implementation)
 
     def locate(self, text: str) -> tuple[int, int]:
         """Where the conversation's selection (or cursor line) is in ``text`` now: the
@@ -56,12 +57,26 @@ class Conversation:
 
 
 def conversation_of(
-    request: RunRequest, outcome: RunOutcome, question: str = ""
+    request: RunRequest, outcome: RunOutcome, question: str = "", fallback_path: str = ""
 ) -> Conversation | None:
-    """The conversation of a finished run; None when it had no document or no answer."""
+    """The conversation of a finished run; None without an answer. A run without a
+    current file (``fallback_path``: the file it was started from) is `detached`."""
     doc = request.document
-    if doc is None or not outcome.conversation:
+    if not outcome.conversation:
         return None
+    if doc is None:
+        return Conversation(
+            outcome.run_id,
+            request.agent.name,
+            request.scope,
+            fallback_path,
+            "",
+            0,
+            True,
+            outcome.conversation,
+            question,
+            detached=True,
+        )
     start, end = request.selection
     cursor = start == end
     if cursor:

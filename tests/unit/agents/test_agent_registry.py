@@ -77,7 +77,7 @@ def test_bundled_agent_is_found_and_first(dirs: tuple[Path, Path, dict[str, str]
     home, root, env = dirs
     agent_file(root / ".opencode" / "agent", "aaa", "sorted first by name otherwise")
     registry = discover_agents(workspace_root=root, settings=Settings(), env=env, home=home)
-    assert [a.name for a in registry.agents] == ["backend-developer", "aaa"]
+    assert [a.name for a in registry.agents] == ["backend-developer", "aaa", "tech-lead"]
     default = registry.default()
     assert default is not None and default.origin == "bundled"
     assert default.action_titles == ("Implement backend", "Implement backend in workspace")
@@ -114,7 +114,7 @@ def test_actionable_leaves_out_hidden_disabled_and_primary(
     agent_file(folder, "main", "m", "mode: primary\n")
     registry = discover_agents(workspace_root=root, settings=Settings(), env=env, home=home)
     assert {a.name for a in registry.agents} >= {"visible", "hidden", "off", "main"}
-    assert {a.name for a in registry.actionable()} == {"backend-developer", "visible"}
+    assert {a.name for a in registry.actionable()} == {"backend-developer", "tech-lead", "visible"}
 
 
 def test_default_falls_back_when_the_configured_one_is_missing(

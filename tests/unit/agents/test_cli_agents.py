@@ -39,7 +39,12 @@ def test_text_listing_marks_shadowed_and_reports_errors(tmp_path: Path) -> None:
     assert "Run backend-developer" in lines[1]
     assert lines[2].startswith("quiet  [claude]")
     assert lines[3] == "    no code actions (hidden)"
-    assert lines[4].startswith("shadowed: backend-developer  [bundled]")
+    assert lines[4].startswith("tech-lead  [bundled]")
+    assert lines[5:7] == [
+        "    actions: 'Plan feature'",
+        "    writes plans, never code; backend-developer implements them",
+    ]
+    assert lines[7].startswith("shadowed: backend-developer  [bundled]")
     assert "broken.md: no YAML frontmatter" in err
     assert "config: `.agentls.yaml`: bogus: unknown setting" in err
 
@@ -49,7 +54,8 @@ def test_json_listing(tmp_path: Path) -> None:
     code, out, _err = invoke(root, home, as_json=True)
     data = json.loads(out)
     assert code == 0
-    assert [a["name"] for a in data["agents"]] == ["backend-developer", "quiet"]
+    assert [a["name"] for a in data["agents"]] == ["backend-developer", "quiet", "tech-lead"]
+    assert data["agents"][2]["actions"] == ["Plan feature"]
     assert data["agents"][1]["actions"] == []
     assert data["shadowed"][0]["origin"] == "bundled"
     assert data["errors"][0]["source"].endswith("broken.md")
