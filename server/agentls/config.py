@@ -54,6 +54,11 @@ class ProvenanceSettings(_Section):
     state_dir: str | None = Field(None, description="Ledger folder; default $XDG_STATE_HOME.")
     max_runs: int = Field(500, gt=0, description="Older runs expire.")
     code_lens: bool = True
+    review_hints: bool = Field(
+        False,
+        description="Mark generated hunks not yet kept with a hint-level diagnostic, so "
+        "editors without code lens can jump between them.",
+    )
     transcripts: int = Field(
         50, ge=0, description="How many run transcripts (prompt and answer) to keep; 0: none."
     )
