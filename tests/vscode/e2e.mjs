@@ -688,6 +688,9 @@ async function main() {
       await answer.click();
       const input = page.locator(".quick-input-widget input");
       await input.waitFor({ state: "visible" });
+      // The extension remembers the question it was asked, and shows it again.
+      const title = await page.locator(".quick-input-widget .quick-input-title").innerText();
+      if (!title.includes("Which port should the service listen on?")) throw new Error(`input box title: ${title}`);
       await input.fill("port 8080 please");
       await page.keyboard.press("Enter");
       await waitFor("the answer's change in the editor", async () => (await editorText()).includes("PORT = 8080"), 30_000);

@@ -53,7 +53,7 @@ function agentName(argument: Obj | undefined): string {
  * What to ask before sending `command`: undefined when the command takes no text or its
  * argument already carries it.
  */
-export function inputNeeded(command: string, args: readonly unknown[]): InputRequest | undefined {
+export function inputNeeded(command: string, args: readonly unknown[], known?: Question): InputRequest | undefined {
   const field = INPUT_FIELD[command];
   const argument = objectArgument(args);
   if (!field || !argument || nonEmpty(argument[field])) return undefined;
@@ -65,9 +65,36 @@ export function inputNeeded(command: string, args: readonly unknown[]): InputReq
       placeHolder: "e.g. make it async, use SQLAlchemy",
     };
   }
-  return nonEmpty(argument.question)
-    ? questionInput({ runId: "", question: argument.question, agent: nonEmpty(argument.agent) ? argument.agent : undefined })
-    : { title: `agentls: Reply to ${agent}`, prompt: `Your answer to ${agent}.` };
+  if (nonEmpty(argument.question)) {
+    return questionInput({ runId: "", question: argument.question, agent: nonEmpty(argument.agent) ? argument.agent : undefined });
+  }
+  if (known && known.runId === argument.runId) return questionInput(known);
+  return { title: `agentls: Reply to ${agent}`, prompt: `Your answer to ${agent}.` };
+}
+
+/**
+ * The questions this session's runs asked and the user has not answered yet, by run id
+ * (the newest few), so a later `agentls.reply` without the question (the server's
+ * "Answer <agent>'s question…" action) shows it again.
+ */
+export class PendingQuestions {
+  private readonly byRun = new Map<string, Question>();
+
+  constructor(private readonly limit = 20) {}
+
+  remember(question: Question): void {
+    this.byRun.delete(question.runId);
+    this.byRun.set(question.runId, question);
+    while (this.byRun.size > this.limit) this.byRun.delete(this.byRun.keys().next().value as string);
+  }
+
+  answered(runId: string): void {
+    this.byRun.delete(runId);
+  }
+
+  get(runId: unknown): Question | undefined {
+    return typeof runId === "string" ? this.byRun.get(runId) : undefined;
+  }
 }
 
 /** The arguments with `text` put into the command's input field (other fields kept). */
@@ -112,22 +139,31 @@ export function oneLine(text: string, max = 200): string {
  * continues with `agentls.reply`. Escape (or an empty answer) stops and returns what the
  * server last said; nothing more is sent. Returns undefined when nothing was sent at all.
  */
-export async function converse(command: string, args: readonly unknown[], ask: Ask, send: Send): Promise<unknown> {
+export async function converse(
+  command: string,
+  args: readonly unknown[],
+  ask: Ask,
+  send: Send,
+  pending: PendingQuestions = new PendingQuestions(),
+): Promise<unknown> {
   let current = command;
   let currentArgs: unknown[] = [...args];
-  const missing = inputNeeded(current, currentArgs);
+  const missing = inputNeeded(current, currentArgs, pending.get(objectArgument(currentArgs)?.runId));
   if (missing) {
     const text = await ask(missing);
     if (!nonEmpty(text)) return undefined;
     currentArgs = withInput(current, currentArgs, text.trim());
   }
+  if (current === "agentls.reply") pending.answered(String(objectArgument(currentArgs)?.runId));
   let result = await send(current, currentArgs);
   for (;;) {
     const question = questionIn(result);
     const prompt = question ? undefined : needsInputIn(result);
     if (question) {
+      pending.remember(question);
       const text = await ask(questionInput(question));
       if (!nonEmpty(text)) return result;
+      pending.answered(question.runId);
       current = "agentls.reply";
       currentArgs = [{ runId: question.runId, text: text.trim() }];
     } else if (prompt !== undefined && INPUT_FIELD[current] && objectArgument(currentArgs)) {

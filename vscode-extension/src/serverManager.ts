@@ -19,7 +19,7 @@ import { findBundledWheel, findSystemPython, installIntoVenv, venvState, type Wh
 import { nodeProbe } from "./probe";
 import { NotificationProgressFeature } from "./progressNotifications";
 import { RestartPolicy } from "./restartPolicy";
-import { CONVERSATION_COMMANDS, converse, InputBoxFeature, type Ask } from "./review";
+import { CONVERSATION_COMMANDS, converse, InputBoxFeature, PendingQuestions, type Ask } from "./review";
 import { RunTracker } from "./runTracker";
 import { resolveServer, type ServerLaunch } from "./serverResolution";
 import { didChangeConfigurationParams, toServerSettings, type Lookup } from "./settingsMapping";
@@ -47,6 +47,8 @@ export class ServerManager implements vscode.Disposable {
   private _env: Record<string, string> = {};
   readonly runs: RunTracker;
   private installing: Promise<void> | undefined;
+  /** Questions asked and not answered yet, shown again by a later Answer… action. */
+  private readonly questions = new PendingQuestions();
 
   constructor(
     private readonly secrets: vscode.SecretStorage,
@@ -266,7 +268,7 @@ export class ServerManager implements vscode.Disposable {
         // is counted for the status bar (not the time the input box is open).
         executeCommand: (command, args, next) =>
           isConversation(command)
-            ? converse(command, args, askInInputBox, (c, a) => this.runs.track(async () => next(c, a)))
+            ? converse(command, args, askInInputBox, (c, a) => this.runs.track(async () => next(c, a)), this.questions)
             : next(command, args),
         workspace: {
           // If the server pulls settings, answer with the same mapping it gets pushed.
@@ -327,7 +329,8 @@ export class ServerManager implements vscode.Disposable {
    * the code actions do: missing text and the agent's questions are asked in an input box.
    */
   async converse(command: string, args: unknown[]): Promise<unknown> {
-    return converse(command, args, askInInputBox, (c, a) => this.runs.track(() => this.executeServerCommand(c, a)));
+    const send = (c: string, a: unknown[]) => this.runs.track(() => this.executeServerCommand(c, a));
+    return converse(command, args, askInInputBox, send, this.questions);
   }
 
   /** Editor positions and URIs as the server expects them. */

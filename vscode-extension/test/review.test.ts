@@ -8,6 +8,7 @@ import {
   InputBoxFeature,
   needsInputIn,
   oneLine,
+  PendingQuestions,
   questionIn,
   withInput,
   type InputRequest,
@@ -168,6 +169,36 @@ describe("converse", () => {
       assert.deepEqual(await converse("agentls.runAgent", [{}], h.ask, h.send), result);
       assert.equal(h.sent.length, 1);
     }
+  });
+});
+
+describe("PendingQuestions", () => {
+  test("a question Escaped now is shown again by a later reply without text", async () => {
+    const pending = new PendingQuestions();
+    const first = harness([undefined], [question("r1", "Which database?")]);
+    await converse("agentls.runAgent", [{}], first.ask, first.send, pending);
+    // The server's "Answer backend-developer's question…" action: {runId, uri}, no text.
+    const later = harness(["Postgres"], [APPLIED]);
+    await converse("agentls.reply", [{ runId: "r1", uri: "file:///w/a.py" }], later.ask, later.send, pending);
+    assert.equal(later.asked[0].title, "Which database?");
+    assert.deepEqual(later.sent, [["agentls.reply", [{ runId: "r1", uri: "file:///w/a.py", text: "Postgres" }]]]);
+    assert.equal(pending.get("r1"), undefined);
+  });
+
+  test("an answered question is forgotten; another run's reply gets the plain title", async () => {
+    const pending = new PendingQuestions();
+    const h = harness(["Postgres"], [question("r1", "Which database?"), APPLIED]);
+    await converse("agentls.runAgent", [{}], h.ask, h.send, pending);
+    assert.equal(pending.get("r1"), undefined);
+    assert.equal(inputNeeded("agentls.reply", [{ runId: "r2" }], pending.get("r2"))?.title, "agentls: Reply to the agent");
+  });
+
+  test("keeps only the newest few", () => {
+    const pending = new PendingQuestions(2);
+    for (const id of ["a", "b", "c"]) pending.remember({ runId: id, question: `${id}?` });
+    assert.equal(pending.get("a"), undefined);
+    assert.equal(pending.get("c")?.question, "c?");
+    assert.equal(pending.get(42), undefined);
   });
 });
 
