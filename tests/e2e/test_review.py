@@ -11,6 +11,7 @@ from typing import Any
 from lsprotocol import types
 
 from tests.e2e.conftest import MAIN_PY
+from tests.e2e.test_provenance import capture
 from tests.support.fake_model import FakeModel, Turn
 from tests.support.lsp_harness import Session, lsp_session, range_of
 
@@ -161,11 +162,12 @@ async def test_undo_after_typing_inside_a_region_leaves_that_file_alone(
         assert result["leftAlone"] == [
             {
                 "path": "app/main.py",
-                "reason": "you edited what the run wrote there (near line 10)",
+                "reason": "you edited what the run wrote there, near line 10",
             }
         ]
-        shown = " ".join(session.errors())
+        shown = session.errors()[-1]
         assert "Left alone: app/main.py" in shown and "restored README.md" in shown
+        capture("undo-message.txt", shown, env)
         # The edited hunk cannot be reverted on its own either; its sibling still can.
         hunk = await actions_at(session, "app/main.py", "# checked by hand")
         assert (

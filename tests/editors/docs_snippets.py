@@ -1,5 +1,6 @@
 """Keep the setups in docs/editors.md (and README.md) identical to the files in editors/,
-and the captured hovers in README.md and docs/provenance.md identical to docs/captured/.
+and the captured output in README.md, docs/provenance.md and docs/review.md identical to
+docs/captured/.
 
 In these docs, a line `<!-- include: PATH -->` is followed by a fenced block that
 must hold exactly that file. `python tests/editors/docs_snippets.py --write` refreshes
@@ -15,7 +16,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 DOC = REPO / "docs" / "editors.md"
 # every doc whose include blocks are kept in step
-DOCS = (DOC, REPO / "README.md", REPO / "docs" / "provenance.md")
+DOCS = (DOC, REPO / "README.md", REPO / "docs" / "provenance.md", REPO / "docs" / "review.md")
 _INCLUDE = re.compile(
     r"^<!-- include: (?P<path>\S+) -->\n(?P<fence>```+)(?P<lang>\w*)\n(?P<body>.*?)^(?P=fence)$",
     re.MULTILINE | re.DOTALL,

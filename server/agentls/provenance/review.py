@@ -113,7 +113,7 @@ def _why_left_alone(
     edited = [r for r in mine if r.edited or not unchanged(r, text)]
     if edited:
         line = text.count("\n", 0, edited[0].start) + 1
-        return f"you edited what the run wrote there (near line {line})"
+        return f"you edited what the run wrote there, near line {line}"
     if all(r.original is None for r in mine):
         return "you kept every change the run made there"
     if path in record.created and any(r.original is None for r in mine):
