@@ -21,6 +21,8 @@ export const SETTING_KEYS: ReadonlyArray<readonly [string, readonly string[]]> =
   ["agents.paths", ["agents", "paths"]],
   ["http.readTimeout", ["http", "read_timeout"]],
   ["provenance.codeLens", ["provenance", "code_lens"]],
+  ["provenance.reviewHints", ["provenance", "review_hints"]],
+  ["plansDir", ["plans_dir"]],
 ];
 
 /** Keys that only the extension reads; changing them needs a server restart. */

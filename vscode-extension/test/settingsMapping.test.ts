@@ -44,12 +44,15 @@ describe("toServerSettings", () => {
         "agents.paths": ["~/agents"],
         "http.readTimeout": 30,
         "provenance.codeLens": false,
+        "provenance.reviewHints": true,
+        plansDir: "design/plans",
       },
       {
         context: { max_tokens: 8000, max_file_bytes: 50000, exclude: ["*.lock"] },
         agents: { paths: ["~/agents"] },
         http: { read_timeout: 30 },
-        provenance: { code_lens: false },
+        provenance: { code_lens: false, review_hints: true },
+        plans_dir: "design/plans",
       },
     ));
 
