@@ -11,9 +11,9 @@ from agentls.config import HttpSettings
 from agentls.llm.base import Answer, ChatRequest, ContextWindow, DeltaCallback, Usage
 from agentls.llm.errors import LLMError, RateLimited, ServiceUnavailable, StreamInterrupted
 from agentls.llm.http_errors import DEFAULT_UNREACHABLE_HINT, Service
-from agentls.llm.retry import RetryPolicy, Sleep, retry_stream
+from agentls.llm.retry import Sleep
 from agentls.llm.sse import ServerSentEvent
-from agentls.llm.streaming import DecoderState, event_json, make_client, stream_answer
+from agentls.llm.streaming import DecoderState, event_json, make_client, post_with_retries
 from agentls.llm.window import known_window
 
 DEFAULT_BASE_URL = "https://api.anthropic.com"
@@ -119,29 +119,27 @@ class AnthropicProvider:
             body["temperature"] = min(request.temperature, 1.0)
         return body
 
-    def service(self, model: str) -> Service:
-        return Service(
+    async def complete(self, request: ChatRequest, on_delta: DeltaCallback | None = None) -> Answer:
+        body = self.request_body(request)
+        service = Service(
             base_url=self.base_url,
-            model=model,
+            model=request.model,
             key_env=self._key_env,
             secret=self._key,
             unreachable_hint=DEFAULT_UNREACHABLE_HINT,
             base_url_hint=" Also check that the base URL has no path (https://api.anthropic.com).",
         )
-
-    async def complete(self, request: ChatRequest, on_delta: DeltaCallback | None = None) -> Answer:
         url = f"{self.base_url}/v1/messages"
-        body = self.request_body(request)
-        service = self.service(request.model)
-
-        async def attempt(forward: DeltaCallback) -> Answer:
-            decoder = AnthropicStreamDecoder()
-            return await stream_answer(
-                self._client, url, body, decoder, service, self._http, forward
-            )
-
-        policy = RetryPolicy.from_settings(self._http)
-        return await retry_stream(attempt, policy, on_delta, sleep=self._sleep)
+        return await post_with_retries(
+            self._client,
+            url,
+            lambda: body,
+            AnthropicStreamDecoder,
+            service,
+            self._http,
+            on_delta,
+            self._sleep,
+        )
 
     async def context_window(self, model: str) -> ContextWindow | None:
         """From the table of known models: the Messages API does not say."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Awaitable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -14,9 +15,9 @@ from agentls.config import HttpSettings
 from agentls.llm.base import Answer, ChatRequest, ContextWindow, DeltaCallback, Usage
 from agentls.llm.errors import BadRequest, ServiceUnavailable, StreamInterrupted
 from agentls.llm.http_errors import DEFAULT_UNREACHABLE_HINT, Service, provider_message
-from agentls.llm.retry import RetryPolicy, Sleep, retry_stream
+from agentls.llm.retry import Sleep
 from agentls.llm.sse import ServerSentEvent
-from agentls.llm.streaming import DecoderState, event_json, make_client, stream_answer
+from agentls.llm.streaming import DecoderState, event_json, make_client, post_with_retries
 from agentls.llm.urls import display_url
 from agentls.llm.window import (
     WindowCache,
@@ -124,22 +125,26 @@ class OpenAICompatProvider:
         url = f"{self.base_url}/chat/completions"
         service = self.service(request.model)
 
-        async def attempt(forward: DeltaCallback) -> Answer:
-            body = self.request_body(request)  # built per attempt: options may change
-            decoder = OpenAIStreamDecoder()
-            return await stream_answer(
-                self._client, url, body, decoder, service, self._http, forward
+        def ask() -> Awaitable[Answer]:
+            return post_with_retries(
+                self._client,
+                url,
+                lambda: self.request_body(request),  # built per attempt: options may change
+                OpenAIStreamDecoder,
+                service,
+                self._http,
+                on_delta,
+                self._sleep,
             )
 
-        policy = RetryPolicy.from_settings(self._http)
         try:
-            return await retry_stream(attempt, policy, on_delta, sleep=self._sleep)
+            return await ask()
         except BadRequest as error:
             if not (self._ask_usage and "stream_options" in str(error)):
                 raise
         # Older servers refuse the usage option; ask again without it (token counts unknown).
         self._ask_usage = False
-        return await retry_stream(attempt, policy, on_delta, sleep=self._sleep)
+        return await ask()
 
     async def context_window(self, model: str) -> ContextWindow | None:
         """llama.cpp's ``GET {root}/props`` (root: the base URL without ``/v1``), else the

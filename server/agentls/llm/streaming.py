@@ -19,6 +19,7 @@ from agentls.config import HttpSettings
 from agentls.llm.base import Answer, Usage
 from agentls.llm.errors import AnswerTooLarge, EmptyAnswer, StreamInterrupted
 from agentls.llm.http_errors import Service, error_for_exception, error_for_status
+from agentls.llm.retry import RetryPolicy, Sleep, retry_stream
 from agentls.llm.sse import ServerSentEvent, SSEParser
 from agentls.llm.urls import is_loopback_url
 
@@ -220,3 +221,21 @@ def event_json(event: ServerSentEvent) -> dict[str, Any]:
             "Try again; if it keeps happening the server does not speak this API."
         )
     return data
+
+
+async def post_with_retries(
+    client: httpx.AsyncClient,
+    url: str,
+    body_of: Callable[[], dict[str, Any]],
+    new_decoder: Callable[[], StreamDecoder],
+    service: Service,
+    http: HttpSettings,
+    on_delta: Callable[[str], None] | None,
+    sleep: Sleep = asyncio.sleep,
+) -> Answer:
+    """`stream_answer` under the retry policy: each attempt gets a fresh body and decoder."""
+
+    async def attempt(forward: Callable[[str], None]) -> Answer:
+        return await stream_answer(client, url, body_of(), new_decoder(), service, http, forward)
+
+    return await retry_stream(attempt, RetryPolicy.from_settings(http), on_delta, sleep=sleep)
