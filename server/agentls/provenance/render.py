@@ -64,36 +64,28 @@ def _section(
     )
     details = [when(record.created_at, now), record.provider, _tokens(record)]
     meta = " · ".join(d for d in details if d)
-    lines: list[str] = []
-    if markdown:
-        lines += [f"#### {verb} by {record.agent} with `{record.model}`", "", f"*{meta}*", ""]
-        lines += [explanation, ""]
-        if record.checks:
-            lines += [f"*checks: {record.checks}*", ""]
-        if explainer is not None:
-            lines += [
-                f"*Explained by {explainer.agent} with `{explainer.model}`, "
-                f"{when(explainer.created_at, now)}*",
-                "",
-            ]
-        if record.instruction:
+
+    def emph(text: str) -> str:
+        return f"*{text}*" if markdown else text
+
+    def code(text: str) -> str:
+        return f"`{text}`" if markdown else text
+
+    heading = f"{verb} by {record.agent} with {code(record.model)}"
+    lines = [f"#### {heading}", "", emph(meta), ""] if markdown else [heading, meta, ""]
+    lines += [explanation, ""]
+    if record.checks:
+        lines += [emph(f"checks: {record.checks}"), ""]
+    if explainer is not None:
+        by = f"{explainer.agent} with {code(explainer.model)}"
+        lines += [emph(f"Explained by {by}, {when(explainer.created_at, now)}"), ""]
+    if record.instruction:
+        if markdown:
             lines += ["**Instruction**", "", _fence(record.instruction), ""]
-        if region.edited and record.mode != "explain":
-            lines += [f"*{EDITED_NOTE}*", ""]
-    else:
-        lines += [f"{verb} by {record.agent} with {record.model}", meta, "", explanation, ""]
-        if record.checks:
-            lines += [f"checks: {record.checks}", ""]
-        if explainer is not None:
-            lines += [
-                f"Explained by {explainer.agent} with {explainer.model}, "
-                f"{when(explainer.created_at, now)}",
-                "",
-            ]
-        if record.instruction:
+        else:
             lines += ["Instruction:", record.instruction, ""]
-        if region.edited and record.mode != "explain":
-            lines += [EDITED_NOTE, ""]
+    if region.edited and record.mode != "explain":
+        lines += [emph(EDITED_NOTE), ""]
     return "\n".join(lines).strip()
 
 
