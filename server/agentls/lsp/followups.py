@@ -48,6 +48,7 @@ class FollowUp:
 
     history: tuple[Any, ...]
     comment: tuple[int, int] | None = None
+    supersedes: str | None = None  # the refined region: the new run takes it over
 
 
 # -- keeping conversations -------------------------------------------------------------
@@ -150,6 +151,7 @@ def followup_actions(server: AgentServer, params: types.CodeActionParams) -> lis
             "runId": record.run_id,
             "uri": uri,
             "regionId": region.region_id,
+            "agent": record.agent,
         }
         start_line = index.position(region.start)[0]
         words = _comment_at(text, index, start_line - 1) if start_line > 0 else None
@@ -160,15 +162,16 @@ def followup_actions(server: AgentServer, params: types.CodeActionParams) -> lis
             title = "Refine…"
         actions.append(_action(title, REFINE_KIND, REFINE_COMMAND, argument))
     for conversation in pending_questions(server, path)[:1]:
+        asking = {"agent": conversation.agent, "question": conversation.question}
         if comment_line:
             title = f"Answer {conversation.agent}: {_short(comment_line)}"
-            reply = {"runId": conversation.run_id, "uri": uri, "text": comment_line}
+            reply = {"runId": conversation.run_id, "uri": uri, "text": comment_line, **asking}
             actions.append(
                 _action(title, ANSWER_KIND, REPLY_COMMAND, reply | {"commentLine": line})
             )
         elif comment_line is None:
             title = f"Answer {conversation.agent}'s question…"
-            reply = {"runId": conversation.run_id, "uri": uri}
+            reply = {"runId": conversation.run_id, "uri": uri, **asking}
             actions.append(_action(title, ANSWER_KIND, REPLY_COMMAND, reply))
     return actions
 
@@ -225,7 +228,10 @@ async def _go_on(
     else:
         selection = _region_span(server, str(argument.get("regionId") or ""), uri)
     line = argument.get("commentLine")
-    return await continue_run(server, conversation, words, uri, selection, line, new_run_id)
+    region_id = str(argument.get("regionId") or "") if selection is not None else None
+    return await continue_run(
+        server, conversation, words, uri, selection, line, new_run_id, region_id
+    )
 
 
 def _needs_input(
@@ -276,6 +282,7 @@ async def continue_run(
     selection: tuple[int, int] | None,
     comment_line: Any,
     run_id: str | None = None,
+    region_id: str | None = None,
 ) -> dict[str, Any]:
     """One more run in ``conversation``, on the document as it is now."""
     from agentls.lsp.ledger import uri_of
@@ -309,7 +316,7 @@ async def continue_run(
         # region works in that region's file.
         "detached": conversation.detached and selection is None,
     }
-    follow = FollowUp(conversation.messages, comment)
+    follow = FollowUp(conversation.messages, comment, region_id)
     return await start_run(server, [raw], follow=follow, run_id=run_id)
 
 

@@ -404,6 +404,11 @@ async def start_run(
                 types.MessageType.Warning,
             )
             return {"runId": run_id, "status": "rejected", "message": reason}
+        if follow is not None and follow.supersedes:
+            from agentls.lsp.ledger import provenance
+
+            if service := provenance(server):
+                service.ledger.supersede(follow.supersedes)
         for callback in state.after_apply:
             try:
                 callback(outcome, outcome.changes)

@@ -203,9 +203,39 @@ class Ledger:
         self._records.pop(record.run_id, None)
         self._records[record.run_id] = record
         for path in {r.path for r in regions}:
-            self._set(path, [*self._regions.get(path, ()), *(r for r in regions if r.path == path)])
+            mine = [r for r in regions if r.path == path]
+            before = self._regions.get(path, [])
+            # A later run that rewrites all of an earlier one's hunk takes it over.
+            kept = [r for r in before if not self._superseded(r, mine, record.run_id)]
+            self._note_retired(path, before, kept)
+            self._set(path, [*kept, *mine])
+        self._collect()
         self._expire()
         self.dirty = True
+
+    def _superseded(self, old: Region, new: list[Region], run_id: str) -> bool:
+        record = self._records.get(old.run_id)
+        return (
+            old.run_id != run_id
+            and record is not None
+            and record.mode == "implement"
+            and any(n.start <= old.start and old.end <= n.end for n in new)
+        )
+
+    def supersede(self, region_id: str) -> bool:
+        """A later run (Refine) took this region over: it leaves, and its run's Undo
+        leaves the file alone (the code there is no longer what that run wrote)."""
+        found = self.region(region_id)
+        if found is None:
+            return False
+        path = found[0].path
+        before = self._regions.get(path, [])
+        after = [r for r in before if r.region_id != region_id]
+        self._note_retired(path, before, after)
+        self._set(path, after)
+        self._collect()
+        self.dirty = True
+        return True
 
     def restore(
         self, records: Iterable[RunRecord], regions: Iterable[Region], seen: dict[str, str]
