@@ -217,15 +217,19 @@ def _workspace(path: Path) -> Path:
 
 def _conversation(options: RunOptions, settings: Any, env: Mapping[str, str]) -> Any:
     """The conversation `--continue RUN_ID` names; None without the flag."""
-    from agentls.provenance.conversations import conversations_dir, load
+    from agentls.provenance.conversations import kept_on_disk, load
 
     if options.continues is None:
         return None
     if not options.instruction.strip():
         raise UsageError('say what to change: agentls run --continue RUN_ID "instruction"')
-    if not settings.provenance.enabled:
-        raise UsageError("--continue needs provenance on (provenance.enabled): runs are kept there")
-    found = load(conversations_dir(settings.provenance.state_dir, env), options.continues)
+    folder = kept_on_disk(settings.provenance, env)
+    if folder is None:
+        raise UsageError(
+            "--continue needs conversations kept on disk: provenance.enabled true and "
+            "provenance.transcripts above 0"
+        )
+    found = load(folder, options.continues)
     if found is None:
         raise UsageError(
             f"no kept conversation for run {options.continues} (agentls keeps the newest 50)"
@@ -263,12 +267,13 @@ def _keep_conversation(
     err: TextIO,
 ) -> None:
     """Kept, so that `--continue` can go on from it (and answer its question)."""
-    from agentls.provenance.conversations import conversation_of, conversations_dir, save
+    from agentls.provenance.conversations import conversation_of, kept_on_disk, save
 
     conversation = conversation_of(request, outcome, question)
-    if conversation is None or not settings.provenance.enabled:
+    folder = kept_on_disk(settings.provenance, env)
+    if conversation is None or folder is None:
         return
-    problem = save(conversations_dir(settings.provenance.state_dir, env), conversation)
+    problem = save(folder, conversation)
     if problem:
         print(f"agentls: {problem}", file=err)
     elif question:

@@ -58,3 +58,17 @@ async def test_continue_with_an_unknown_run_says_so(env: dict[str, str], workspa
     code, _, err = await agentls_run(env, workspace, "again", continues="0123456789ab")
     assert code == 2
     assert "no kept conversation for run 0123456789ab" in err
+
+
+async def test_nothing_said_stays_on_disk_when_transcripts_are_off(
+    env: dict[str, str], workspace: Path, fake_model: FakeModel, tmp_path: Path
+) -> None:
+    env = {**env, "AGENTLS_PROVENANCE__TRANSCRIPTS": "0"}
+    fake_model.script([Turn(QUESTION)])
+    code, _, err = await agentls_run(env, workspace, "", file="app/main.py:8")
+    assert code == 1
+    assert "--continue" not in err
+    assert not list(tmp_path.rglob("conversations"))
+    code, _, err = await agentls_run(env, workspace, "yes", continues="0123456789ab")
+    assert code == 2
+    assert "provenance.transcripts above 0" in err

@@ -253,3 +253,17 @@ async def test_review_hints_are_off_by_default(
     async with after_a_run(workspace, env, fake_model) as session:
         await asyncio.sleep(0.2)
         assert not any(session.client.diagnostics.values())
+
+
+async def test_undo_finds_the_code_of_a_closed_file_changed_on_disk_since(
+    workspace: Path, env: dict[str, str], fake_model: FakeModel
+) -> None:
+    async with after_a_run(workspace, env, fake_model) as session:
+        (workspace / "README.md").write_text(session.editor.text("README.md"))
+        session.editor.close("README.md")
+        readme = workspace / "README.md"
+        readme.write_text("<!-- a line added by another tool -->\n" + readme.read_text())
+        actions = await actions_at(session, "app/main.py", "return status()")
+        result = await session.run_action(actions["Undo backend-developer run"])
+        assert result["status"] == "undone", result
+        assert readme.read_text() == "<!-- a line added by another tool -->\n" + README

@@ -55,13 +55,10 @@ class FollowUp:
 
 
 def _folder(server: AgentServer) -> Any:
-    from agentls.provenance.conversations import conversations_dir
+    from agentls.provenance.conversations import kept_on_disk
 
     loaded = server.state.loaded
-    settings = loaded.settings.provenance if loaded else None
-    if settings is None or not settings.enabled:
-        return None
-    return conversations_dir(settings.state_dir)
+    return kept_on_disk(loaded.settings.provenance) if loaded else None
 
 
 def keep_conversation(

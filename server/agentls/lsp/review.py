@@ -177,6 +177,16 @@ async def write_back(
     return Applied(True, deleted=deleted, not_deleted=not_deleted)
 
 
+def _fitted_text(server: AgentServer, path: str) -> str | None:
+    """``current_text``; for a file not open, the ledger's regions are first fitted to
+    it (it may have changed on disk since the ledger saw it)."""
+    text = current_text(server, path)
+    service = provenance(server)
+    if text is not None and service is not None and open_text(server, path) is None:
+        service.ledger.reanchor(path, text)
+    return text
+
+
 async def revert_change(server: AgentServer, argument: Mapping[str, Any]) -> dict[str, Any]:
     from agentls.provenance.review import revert_hunk, whole_created_file
 
@@ -212,7 +222,7 @@ async def undo_run(server: AgentServer, argument: Mapping[str, Any]) -> dict[str
 
     service = provenance(server)
     run_id = str(argument.get("runId") or "")
-    plan = plan_undo(service.ledger, run_id, lambda p: current_text(server, p)) if service else None
+    plan = plan_undo(service.ledger, run_id, lambda p: _fitted_text(server, p)) if service else None
     if service is None or plan is None:
         return _refused(server, f"run {run_id or '?'} is no longer tracked, so it cannot be undone")
     left_alone = dict(plan.left_alone)

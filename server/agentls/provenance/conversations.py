@@ -2,7 +2,8 @@
 
 Location: ``<state>/agentls/conversations/<run_id>.json`` (``<state_dir>/conversations/``
 when ``provenance.state_dir`` is set); folder 0700, files 0600, the newest
-``KEEP`` kept. Messages are stored as they were sent: already redacted. Nothing here
+``KEEP`` kept; none with ``provenance.transcripts: 0`` (what was said stays off disk).
+Messages are stored as they were sent: already redacted. Nothing here
 raises on a disk problem: ``save`` returns it, ``load`` returns None.
 """
 
@@ -15,6 +16,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from agentls.config import ProvenanceSettings
 from agentls.files import write_atomically
 from agentls.llm.base import ChatMessage
 from agentls.provenance.transcripts import state_folder, transcript_path
@@ -98,6 +100,14 @@ def conversation_of(
 
 def conversations_dir(state_dir: str | None, env: Mapping[str, str] | None = None) -> Path:
     return state_folder("conversations", state_dir, env)
+
+
+def kept_on_disk(settings: ProvenanceSettings, env: Mapping[str, str] | None = None) -> Path | None:
+    """Where conversations are kept; None when nothing that was said may stay on disk
+    (provenance off, or `provenance.transcripts: 0`)."""
+    if not settings.enabled or settings.transcripts == 0:
+        return None
+    return conversations_dir(settings.state_dir, env)
 
 
 def _file(folder: Path, run_id: str) -> Path | None:

@@ -79,8 +79,8 @@ def plan_undo(ledger: Ledger, run_id: str, text_of: TextOf) -> UndoPlan | None:
     plan = UndoPlan(run_id, record.agent)
     paths = sorted({*_paths_of(ledger, run_id), *record.created, *record.disturbed})
     for path in paths:
+        text = text_of(path)  # first: it may fit the regions to the file
         mine = [r for r, _ in ledger.regions_in(path) if r.run_id == run_id]
-        text = text_of(path)
         why = _why_left_alone(path, mine, record, text)
         if why:
             plan.left_alone[path] = why
