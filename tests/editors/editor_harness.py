@@ -51,6 +51,47 @@ def scripted_answer(files: dict[str, str] | None = None) -> str:
     return EXPLANATION + "\n\n" + "\n\n".join(fences) + "\n"
 
 
+# Review and iterate (Revert, Undo, Refine, answers) on the applied "Implement backend" run.
+# It changed app/main.py in two hunks (the import, the endpoint) and created app/health.py.
+REVIEW_LINE = "def health_endpoint"  # inside the endpoint hunk
+ENDPOINT = '@app.get("/health")\ndef health_endpoint():\n    return health()\n'
+REFINE_INSTRUCTION = "make the endpoint async"
+QUESTION = "Should /health also check the database, or only report that the app is up?"
+ANSWER = "only report that the app is up"
+
+
+def original_files() -> dict[str, str]:
+    """The workspace before any run."""
+    return snapshot(FIXTURES / "workspace")
+
+
+def main_without_the_endpoint() -> str:
+    """app/main.py with the run's import but its endpoint hunk reverted (the TODO back)."""
+    original = original_files()["app/main.py"]
+    fastapi = "from fastapi import FastAPI\n"
+    imported = original.replace(fastapi, "from app.health import health\n" + fastapi)
+    assert imported != original and imported != expected_files()["app/main.py"]
+    return imported
+
+
+def refined_turn() -> dict[str, Any]:
+    """The model's answer to Refine with REFINE_INSTRUCTION: the endpoint, made async
+    (a block without a path: it replaces the refined hunk)."""
+    code = ENDPOINT.replace("def health_endpoint", "async def health_endpoint")
+    return {"answer": f"Now it is async.\n\n```python\n{code}```\n", "match": REFINE_INSTRUCTION}
+
+
+def refined_main() -> str:
+    main = expected_files()["app/main.py"]
+    assert ENDPOINT in main
+    return main.replace("def health_endpoint", "async def health_endpoint")
+
+
+def messages(request: dict[str, Any]) -> list[dict[str, Any]]:
+    """The chat messages of one recorded model request."""
+    return list(request["body"]["messages"])
+
+
 def copy_workspace(dest: Path) -> Path:
     shutil.copytree(FIXTURES / "workspace", dest)
     return dest

@@ -14,9 +14,13 @@ from typing import Any
 
 import pytest
 from editor_harness import (
+    ANSWER,
     EDITORS_TESTS,
     EXPLANATION,
     HOVER_LINE,
+    QUESTION,
+    REFINE_INSTRUCTION,
+    REVIEW_LINE,
     SNIPPETS,
     TODO_LINE,
     EditorRun,
@@ -25,7 +29,13 @@ from editor_harness import (
     copy_workspace,
     expected_files,
     find_editor,
+    main_without_the_endpoint,
+    messages,
+    original_files,
+    refined_main,
+    refined_turn,
     run_editor,
+    scripted_answer,
     server_env,
     slow_turn,
     snapshot,
@@ -247,3 +257,120 @@ def test_model_failure_is_shown_and_changes_nothing(
     assert shown["type"] in (1, 2), shown  # Error or Warning
     assert run.report["apply_edits"] == []
     assert snapshot(workspace) == original
+
+
+# -- review and iterate: Revert, Undo, :AgentlsRefine, :AgentlsAnswer ------------------
+# Each starts from the applied "Implement backend" run: app/main.py changed in two hunks
+# (the import, the endpoint), app/health.py created. editors/nvim/commands.lua is loaded
+# after the setup snippet, as a user's plugin/ folder would.
+
+
+def run_review(
+    nvim: Neovim, tmp_path: Path, model: FakeModel, scenario: str, **extra: str
+) -> tuple[EditorRun, Path]:
+    run, workspace = run_nvim(
+        nvim,
+        tmp_path,
+        model,
+        scenario,
+        snippets=[nvim.snippet, SNIPPETS / "nvim/commands.lua"],
+        **extra,
+    )
+    assert run.report["steps"][-1] == "written", failure_details(run)
+    return run, workspace
+
+
+def test_revert_this_change_restores_only_that_hunk(
+    nvim: Neovim, tmp_path: Path, start_model: Callable[..., FakeModel]
+) -> None:
+    model = start_model([answer_turn()])
+    title = f"Revert this change ({AGENT})"
+    run, workspace = run_review(
+        nvim,
+        tmp_path,
+        model,
+        "revert",
+        AGENTLS_TEST_REVIEW_LINE=REVIEW_LINE,
+        AGENTLS_TEST_REVIEW_ACTION=title,
+    )
+    report = run.report
+
+    offered = set(report["offered_review"])
+    assert {f"Keep this change ({AGENT})", title, f"Undo {AGENT} run", "Refine…"} <= offered
+    [_, revert] = report["apply_edits"]
+    assert revert["applied"] is True, revert
+    # The endpoint hunk is back to the TODO; the import hunk and the new file stay.
+    assert report["buffers"]["app/main.py"] == main_without_the_endpoint()
+    assert snapshot(workspace) == {
+        **original_files(),
+        "app/main.py": main_without_the_endpoint(),
+        "app/health.py": expected_files()["app/health.py"],
+    }
+    assert len(model.requests()) == 1, "a revert must not ask the model"
+
+
+def test_undo_run_restores_the_run_and_deletes_its_new_file(
+    nvim: Neovim, tmp_path: Path, start_model: Callable[..., FakeModel]
+) -> None:
+    model = start_model([answer_turn()])
+    run, workspace = run_review(
+        nvim,
+        tmp_path,
+        model,
+        "undo",
+        AGENTLS_TEST_REVIEW_LINE=REVIEW_LINE,
+        AGENTLS_TEST_REVIEW_ACTION=f"Undo {AGENT} run",
+    )
+    report = run.report
+
+    [_, undo] = report["apply_edits"]
+    assert undo["applied"] is True, undo
+    assert snapshot(workspace) == original_files()  # app/health.py is gone
+    assert not (workspace / "app/health.py").exists()
+    assert report["buffers"]["app/main.py"] == original_files()["app/main.py"]
+    [shown] = report["shown"]
+    assert f"undid {AGENT}'s run" in shown["message"], shown
+
+
+def test_agentls_refine_sends_the_instruction_and_the_change_lands(
+    nvim: Neovim, tmp_path: Path, start_model: Callable[..., FakeModel]
+) -> None:
+    model = start_model([answer_turn(), refined_turn()])
+    run, workspace = run_review(
+        nvim,
+        tmp_path,
+        model,
+        "refine",
+        AGENTLS_TEST_REVIEW_LINE=REVIEW_LINE,
+        AGENTLS_TEST_INSTRUCTION=REFINE_INSTRUCTION,
+    )
+    report = run.report
+
+    [asked] = report["input_prompts"]  # vim.ui.input, once
+    assert asked["prompt"].startswith("Refine"), asked
+    assert report["buffers"]["app/main.py"] == refined_main()
+    refined = {**after_implement(original_files()), "app/main.py": refined_main()}
+    assert snapshot(workspace) == refined
+    # The refine continued the first run's conversation with the instruction.
+    first, second = (messages(r) for r in model.requests())
+    assert second[: len(first)] == first
+    assert second[len(first)] == {"role": "assistant", "content": scripted_answer()}
+    assert second[-1]["role"] == "user" and REFINE_INSTRUCTION in second[-1]["content"]
+
+
+def test_agentls_answer_replies_to_the_question_and_the_change_lands(
+    nvim: Neovim, tmp_path: Path, start_model: Callable[..., FakeModel]
+) -> None:
+    model = start_model([{"answer": QUESTION}, {**answer_turn(), "match": ANSWER}])
+    run, workspace = run_review(nvim, tmp_path, model, "answer", AGENTLS_TEST_INSTRUCTION=ANSWER)
+    report = run.report
+
+    question = next(r for r in report["command_results"] if r and r.get("status") == "question")
+    assert question["question"] == QUESTION
+    assert [QUESTION in q for q in report["questions"]] == [True]  # showMessageRequest
+    [asked] = report["input_prompts"]
+    assert QUESTION in asked["prompt"], "the prompt shows the question the snippet saw"
+    assert snapshot(workspace) == after_implement(original_files())
+    first, second = (messages(r) for r in model.requests())
+    assert second[len(first)] == {"role": "assistant", "content": QUESTION}
+    assert second[-1]["role"] == "user" and ANSWER in second[-1]["content"]

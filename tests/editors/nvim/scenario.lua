@@ -10,6 +10,8 @@ local env = {
   instruction = os.getenv('AGENTLS_TEST_INSTRUCTION'),
   keymap = os.getenv('AGENTLS_TEST_KEYMAP'),
   model_port = tonumber(os.getenv('AGENTLS_TEST_MODEL_PORT') or '0'),
+  review_line = os.getenv('AGENTLS_TEST_REVIEW_LINE'),
+  review_action = os.getenv('AGENTLS_TEST_REVIEW_ACTION'),
   timeout = tonumber(os.getenv('AGENTLS_TEST_TIMEOUT_MS') or '20000'),
 }
 
@@ -22,6 +24,11 @@ local result = {
   messages = {},
   shown = {},
   hover = nil,
+  offered_review = {},
+  command_results = {},
+  questions = {},
+  input_prompts = {},
+  buffers = {},
   error = nil,
   lsp_log = vim.lsp.get_log_path(),
 }
@@ -57,6 +64,25 @@ local function record_handlers()
   handlers['window/showMessage'] = function(err, params, ctx, config)
     table.insert(result.shown, { type = params.type, message = params.message })
     return original_show(err, params, ctx, config)
+  end
+  -- Commands run by code actions answer through this handler (the commands snippet
+  -- wraps it too: this wrapper calls the snippet's).
+  local original_command = handlers['workspace/executeCommand']
+  handlers['workspace/executeCommand'] = function(err, command_result, ctx, config)
+    table.insert(result.command_results, command_result or vim.NIL)
+    if original_command then
+      return original_command(err, command_result, ctx, config)
+    end
+  end
+  -- The agent's question: recorded and dismissed (answered later with :AgentlsAnswer).
+  handlers['window/showMessageRequest'] = function(_, params)
+    table.insert(result.questions, params.message)
+    for _, action in ipairs(params.actions or {}) do
+      if action.title == 'Dismiss' then
+        return action
+      end
+    end
+    return vim.NIL
   end
   vim.notify = function(msg, level)
     table.insert(result.messages, { type = level, message = tostring(msg) })
@@ -115,14 +141,17 @@ local function find_line(bufnr, text)
   error('no line containing ' .. text, 0)
 end
 
--- Choose the action titled env.action through Neovim's own code-action UI.
-local function run_code_action(row, line)
+-- Choose the action titled `title` (default env.action) through Neovim's own
+-- code-action UI, noting every title offered in `offered` (default result.offered).
+local function run_code_action(row, line, title, offered)
+  title = title or env.action
+  offered = offered or result.offered
   if vim.fn.has('nvim-0.11') == 1 then
     vim.lsp.buf.code_action({
       range = { start = { row, 0 }, ['end'] = { row, #line } },
       filter = function(action)
-        table.insert(result.offered, action.title)
-        return action.title == env.action
+        table.insert(offered, action.title)
+        return action.title == title
       end,
       apply = true,
     })
@@ -132,8 +161,8 @@ local function run_code_action(row, line)
     local chosen
     for _, item in ipairs(items) do
       local action = item.action or item[2]
-      table.insert(result.offered, action.title)
-      if action.title == env.action then
+      table.insert(offered, action.title)
+      if action.title == title then
         chosen = item
       end
     end
@@ -175,6 +204,75 @@ local function hover_text(bufnr, row)
   return table.concat(texts, '\n')
 end
 
+local function wait_for_edits(count)
+  wait_for(count .. ' workspace/applyEdit', env.timeout, function()
+    return #result.apply_edits >= count
+  end)
+end
+
+-- vim.ui.input, the commands snippet's documented extension point, answers env.instruction.
+local function answer_inputs()
+  vim.ui.input = function(opts, on_confirm)
+    table.insert(result.input_prompts, { prompt = opts.prompt, default = opts.default })
+    on_confirm(env.instruction)
+  end
+end
+
+-- Every loaded buffer with a file, as workspace-relative name -> text.
+local function loaded_buffers()
+  local root = vim.fn.getcwd() .. '/'
+  local buffers = {}
+  for _, buf in ipairs(vim.api.nvim_list_bufs()) do
+    local name = vim.api.nvim_buf_get_name(buf)
+    if vim.api.nvim_buf_is_loaded(buf) and name ~= '' then
+      local lines = vim.api.nvim_buf_get_lines(buf, 0, -1, false)
+      local text = table.concat(lines, '\n') .. (vim.bo[buf].eol and '\n' or '')
+      buffers[name:sub(1, #root) == root and name:sub(#root + 1) or name] = text
+    end
+  end
+  return buffers
+end
+
+-- Review and iterate on an applied run: Revert one hunk, Undo the run, :AgentlsRefine;
+-- or answer the agent's question with :AgentlsAnswer.
+local function review_scenario(bufnr, row, line)
+  answer_inputs()
+  run_code_action(row, line)
+  step('action chosen')
+  if env.scenario == 'answer' then
+    wait_for('the question', env.timeout, function()
+      for _, r in ipairs(result.command_results) do
+        if type(r) == 'table' and r.status == 'question' then
+          return #result.questions > 0
+        end
+      end
+      return false
+    end)
+    step('question asked')
+    vim.cmd('AgentlsAnswer')
+    wait_for_edits(1)
+    step('edit applied')
+  else
+    wait_for_edits(1)
+    vim.cmd('silent wall')
+    step('implemented')
+    local review_row, review_line = find_line(bufnr, env.review_line)
+    vim.api.nvim_win_set_cursor(0, { review_row, 0 })
+    if env.scenario == 'refine' then
+      vim.cmd('AgentlsRefine')
+    else
+      run_code_action(review_row, review_line, env.review_action, result.offered_review)
+    end
+    step('review chosen')
+    wait_for_edits(2)
+    step('review applied')
+  end
+  vim.wait(300) -- the command's answer; an edit arriving now would be a bug
+  vim.cmd('silent wall')
+  step('written')
+  result.buffers = loaded_buffers()
+end
+
 local function scenario()
   record_handlers()
   vim.cmd('edit ' .. vim.fn.fnameescape(env.file))
@@ -188,6 +286,10 @@ local function scenario()
   result.server_name = client.server_info and client.server_info.name
   local row, line = find_line(bufnr, env.todo)
   vim.api.nvim_win_set_cursor(0, { row, 0 })
+
+  if env.review_line or env.scenario == 'answer' then -- with editors/nvim/commands.lua
+    return review_scenario(bufnr, row, line)
+  end
 
   local request_id
   if env.scenario == 'cancel-request' then
