@@ -8,7 +8,8 @@ from dataclasses import dataclass
 CORRECT, REFUSED, WRONG, NO_CHANGE = "correct", "refused", "wrong", "no-change"
 OUTCOMES = (CORRECT, REFUSED, WRONG, NO_CHANGE)
 # agentls statuses that mean "I changed nothing, and here is why".
-_REASONED = {"refused", "failed", "usage-error", "crashed"}
+# A question applies nothing and says why, like a refusal (the user answers it later).
+_REASONED = {"refused", "failed", "usage-error", "crashed", "question"}
 
 
 @dataclass(frozen=True, slots=True)
