@@ -11,9 +11,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 from editor_harness import (
+    ANSWER,
     EDITORS_TESTS,
     EXPLANATION,
     HOVER_LINE,
+    QUESTION,
+    REFINE_INSTRUCTION,
+    REVIEW_LINE,
     SNIPPETS,
     TODO_LINE,
     EditorRun,
@@ -23,7 +27,13 @@ from editor_harness import (
     expected_files,
     find_editor,
     git_init,
+    main_without_the_endpoint,
+    messages,
+    original_files,
+    refined_main,
+    refined_turn,
     run_editor,
+    scripted_answer,
     server_env,
     slow_turn,
     snapshot,
@@ -132,3 +142,148 @@ def test_lsp_mode_implement_backend(tmp_path: Path, start_model: Callable[..., F
     assert EXPLANATION in report["hover"]
     assert "$/progress" in report["notifications"]
     assert "window/showMessage" not in report["notifications"], report["messages"]
+
+
+# -- review and iterate: Revert, Undo, M-x agentls-refine, M-x agentls-answer ----------
+# Each starts from the applied "Implement backend" run: app/main.py changed in two hunks
+# (the import, the endpoint), app/health.py created (written by agentls: eglot 1.9 has no
+# CreateFile, nor DeleteFile, so Undo deletes it on disk too).
+
+
+def run_review(
+    tmp_path: Path, model: FakeModel, scenario: str, **extra: str
+) -> tuple[EditorRun, Path]:
+    run, workspace = run_emacs(tmp_path, model, scenario, **extra)
+    assert run.report.get("command_error") is None, run.report
+    assert "edit applied" in run.report["steps"], run.report
+    return run, workspace
+
+
+def test_revert_this_change_restores_only_that_hunk(
+    tmp_path: Path, start_model: Callable[..., FakeModel]
+) -> None:
+    model = start_model([answer_turn()])
+    title = f"Revert this change ({AGENT})"
+    run, workspace = run_review(
+        tmp_path,
+        model,
+        "revert",
+        AGENTLS_TEST_REVIEW_LINE=REVIEW_LINE,
+        AGENTLS_TEST_REVIEW_ACTION=title,
+    )
+    report = run.report
+
+    offered = set(report["offered_review"])
+    assert {f"Keep this change ({AGENT})", title, f"Undo {AGENT} run", "Refine…"} <= offered
+    assert report["apply_edits"] == [f"agentls: {AGENT}", f"agentls: revert {AGENT}'s change"]
+    assert report["buffer"] == main_without_the_endpoint()
+    assert snapshot(workspace) == {
+        **original_files(),
+        "app/main.py": main_without_the_endpoint(),
+        "app/health.py": expected_files()["app/health.py"],
+    }
+    assert len(model.requests()) == 1, "a revert must not ask the model"
+
+
+def test_undo_run_restores_the_run_and_deletes_its_new_file(
+    tmp_path: Path, start_model: Callable[..., FakeModel]
+) -> None:
+    model = start_model([answer_turn()])
+    run, workspace = run_review(
+        tmp_path,
+        model,
+        "undo",
+        AGENTLS_TEST_REVIEW_LINE=REVIEW_LINE,
+        AGENTLS_TEST_REVIEW_ACTION=f"Undo {AGENT} run",
+    )
+    report = run.report
+
+    assert report["apply_edits"] == [f"agentls: {AGENT}", f"agentls: undo {AGENT} run"]
+    assert report["buffer"] == original_files()["app/main.py"]
+    assert snapshot(workspace) == original_files()
+    assert not (workspace / "app/health.py").exists()
+    assert any(f"undid {AGENT}'s run" in m for m in report["messages"] or []), report
+
+
+def test_agentls_refine_sends_the_instruction_and_the_change_lands(
+    tmp_path: Path, start_model: Callable[..., FakeModel]
+) -> None:
+    model = start_model([answer_turn(), refined_turn()])
+    run, workspace = run_review(
+        tmp_path,
+        model,
+        "refine",
+        AGENTLS_TEST_REVIEW_LINE=REVIEW_LINE,
+        AGENTLS_TEST_INSTRUCTION=REFINE_INSTRUCTION,
+    )
+    report = run.report
+
+    [asked] = report["input_prompts"]  # read-string, once
+    assert asked["prompt"].startswith("Refine"), asked
+    assert report["buffer"] == refined_main()
+    assert snapshot(workspace) == {
+        **original_files(),
+        **expected_files(),
+        "app/main.py": refined_main(),
+    }
+    first, second = (messages(r) for r in model.requests())
+    assert second[: len(first)] == first
+    assert second[len(first)] == {"role": "assistant", "content": scripted_answer()}
+    assert second[-1]["role"] == "user" and REFINE_INSTRUCTION in second[-1]["content"]
+
+
+def test_agentls_answer_replies_to_the_question_and_the_change_lands(
+    tmp_path: Path, start_model: Callable[..., FakeModel]
+) -> None:
+    # eglot gets `started` at once, never the question result: the question arrives as
+    # window/showMessageRequest (dismissed here), and agentls-answer finds the waiting
+    # question through the Answer code action.
+    model = start_model([{"answer": QUESTION}, {**answer_turn(), "match": ANSWER}])
+    run, workspace = run_review(tmp_path, model, "answer", AGENTLS_TEST_INSTRUCTION=ANSWER)
+    report = run.report
+
+    [question] = report["questions"]
+    assert QUESTION in question
+    [asked] = report["input_prompts"]
+    assert asked["prompt"] == f"Answer {AGENT}'s question: ", asked
+    assert snapshot(workspace) == {**original_files(), **expected_files()}
+    first, second = (messages(r) for r in model.requests())
+    assert second[len(first)] == {"role": "assistant", "content": QUESTION}
+    assert second[-1]["role"] == "user" and ANSWER in second[-1]["content"]
+
+
+def test_lsp_mode_agentls_refine(tmp_path: Path, start_model: Callable[..., FakeModel]) -> None:
+    model = start_model([answer_turn(), refined_turn()])
+    run, workspace = run_review(
+        tmp_path,
+        model,
+        "refine",
+        client="lsp-mode",
+        AGENTLS_TEST_REVIEW_LINE=REVIEW_LINE,
+        AGENTLS_TEST_INSTRUCTION=REFINE_INSTRUCTION,
+    )
+    report = run.report
+
+    assert report["apply_edits"] == [f"agentls: {AGENT}", f"agentls: {AGENT}"]
+    [asked] = report["input_prompts"]
+    assert asked["prompt"].startswith("Refine"), asked
+    assert report["buffer"] == refined_main()
+    assert snapshot(workspace)["app/main.py"] == refined_main()
+    second = messages(model.requests()[1])
+    assert second[-1]["role"] == "user" and REFINE_INSTRUCTION in second[-1]["content"]
+
+
+def test_lsp_mode_agentls_answer(tmp_path: Path, start_model: Callable[..., FakeModel]) -> None:
+    model = start_model([{"answer": QUESTION}, {**answer_turn(), "match": ANSWER}])
+    run, workspace = run_review(
+        tmp_path, model, "answer", client="lsp-mode", AGENTLS_TEST_INSTRUCTION=ANSWER
+    )
+    report = run.report
+
+    [question] = report["questions"]
+    assert QUESTION in question
+    [asked] = report["input_prompts"]
+    assert asked["prompt"] == f"Answer {AGENT}'s question: ", asked
+    assert snapshot(workspace) == {**original_files(), **expected_files()}
+    second = messages(model.requests()[1])
+    assert second[-1]["role"] == "user" and ANSWER in second[-1]["content"]

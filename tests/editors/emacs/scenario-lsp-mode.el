@@ -31,6 +31,31 @@
                 (agentls-test--push 'apply_edits
                                     (or (gethash "label" (gethash "params" request)) "")))))
 
+;; The agent's question comes as window/showMessageRequest: lsp-mode's own handler asks
+;; with `completing-read', answered here with Dismiss (M-x agentls-answer replies later).
+(advice-add 'lsp--on-request :around
+            (lambda (orig workspace request)
+              (if (not (equal (gethash "method" request) "window/showMessageRequest"))
+                  (funcall orig workspace request)
+                (agentls-test--push 'questions
+                                    (gethash "message" (gethash "params" request)))
+                (cl-letf (((symbol-function 'completing-read) (lambda (&rest _) "Dismiss")))
+                  (funcall orig workspace request)))))
+
+(defun agentls-test--ask (fn)
+  "Call FN with `read-string' answering $AGENTLS_TEST_INSTRUCTION, its prompts noted."
+  (cl-letf (((symbol-function 'read-string)
+             (lambda (prompt &optional initial &rest _)
+               (agentls-test--push 'input_prompts (list (cons 'prompt prompt)
+                                                        (cons 'initial initial)))
+               (getenv "AGENTLS_TEST_INSTRUCTION"))))
+    (call-interactively fn)))
+
+(defun agentls-test--wait-edits (count)
+  (agentls-test--wait (format "%d workspace/applyEdit" count) 20
+                      (lambda () (>= (length (alist-get 'apply_edits agentls-test-report))
+                                     count))))
+
 (defun agentls-test--hover-text (text)
   (agentls-test--goto-line-containing text)
   (skip-chars-forward " \t")
@@ -64,13 +89,29 @@
     (agentls-test--set 'command_seconds (- (float-time) started)))
   (deactivate-mark)
   (agentls-test--step "action chosen")
-  (agentls-test--wait "workspace/applyEdit" 20
-                      (lambda () (alist-get 'apply_edits agentls-test-report)))
-  (agentls-test--step "edit applied")
-  (save-some-buffers t)
-  (agentls-test--step "written")
-  (agentls-test--set 'hover (agentls-test--hover-text (getenv "AGENTLS_TEST_HOVER_LINE")))
-  (agentls-test--step "hovered"))
+  (let ((scenario (getenv "AGENTLS_TEST_SCENARIO")))
+    (cond
+     ((equal scenario "answer") ; the run asked instead: M-x agentls-answer
+      (agentls-test--wait "the question" 20
+                          (lambda () (alist-get 'questions agentls-test-report)))
+      (agentls-test--step "question asked")
+      (agentls-test--ask #'agentls-answer))
+     ((equal scenario "refine") ; M-x agentls-refine on the generated code
+      (agentls-test--wait-edits 1)
+      (save-some-buffers t)
+      (agentls-test--step "implemented")
+      (agentls-test--goto-line-containing (getenv "AGENTLS_TEST_REVIEW_LINE"))
+      (agentls-test--ask #'agentls-refine)))
+    (agentls-test--wait-edits (if (equal scenario "refine") 2 1))
+    (agentls-test--step "edit applied")
+    (let ((deadline (+ (float-time) 0.3))) ; an edit arriving now would be a bug
+      (while (< (float-time) deadline) (accept-process-output nil 0.05)))
+    (agentls-test--set 'buffer (buffer-substring-no-properties (point-min) (point-max)))
+    (save-some-buffers t)
+    (agentls-test--step "written")
+    (when (getenv "AGENTLS_TEST_HOVER_LINE")
+      (agentls-test--set 'hover (agentls-test--hover-text (getenv "AGENTLS_TEST_HOVER_LINE")))
+      (agentls-test--step "hovered"))))
 
 (condition-case err
     (agentls-test--scenario)
