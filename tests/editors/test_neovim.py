@@ -332,6 +332,39 @@ def test_undo_run_restores_the_run_and_deletes_its_new_file(
     assert f"undid {AGENT}'s run" in shown["message"], shown
 
 
+def test_undo_leaves_a_file_the_user_edited_alone_and_says_so(
+    nvim: Neovim, tmp_path: Path, start_model: Callable[..., FakeModel]
+) -> None:
+    # The user typed inside the endpoint hunk; Undo (chosen on the import hunk) must keep
+    # app/main.py as it is, still delete the new file, and name the file it left alone.
+    model = start_model([answer_turn()])
+    typed = "  # checked by me"
+    run, workspace = run_review(
+        nvim,
+        tmp_path,
+        model,
+        "undo",
+        AGENTLS_TEST_REVIEW_LINE="from app.health import health",
+        AGENTLS_TEST_REVIEW_ACTION=f"Undo {AGENT} run",
+        AGENTLS_TEST_TYPED_LINE=REVIEW_LINE,
+        AGENTLS_TEST_TYPED=typed,
+    )
+    report = run.report
+
+    assert "user typed" in report["steps"]
+    assert len(report["apply_edits"]) == 1, "nothing to restore: no edit sent"
+    assert report["command_results"][-1]["status"] == "partial"
+    edited = expected_files()["app/main.py"].replace(
+        "def health_endpoint():", "def health_endpoint():" + typed
+    )
+    assert report["buffers"]["app/main.py"] == edited
+    assert snapshot(workspace) == {**original_files(), "app/main.py": edited}
+    [shown] = report["shown"]
+    assert shown["type"] == 2, shown  # Warning
+    assert "Left alone: app/main.py" in shown["message"], shown
+    assert "deleted app/health.py" in shown["message"], shown
+
+
 def test_agentls_refine_sends_the_instruction_and_the_change_lands(
     nvim: Neovim, tmp_path: Path, start_model: Callable[..., FakeModel]
 ) -> None:

@@ -12,6 +12,8 @@ local env = {
   model_port = tonumber(os.getenv('AGENTLS_TEST_MODEL_PORT') or '0'),
   review_line = os.getenv('AGENTLS_TEST_REVIEW_LINE'),
   review_action = os.getenv('AGENTLS_TEST_REVIEW_ACTION'),
+  typed_line = os.getenv('AGENTLS_TEST_TYPED_LINE'), -- the user types at its end...
+  typed = os.getenv('AGENTLS_TEST_TYPED'), -- ...this, before the review
   timeout = tonumber(os.getenv('AGENTLS_TEST_TIMEOUT_MS') or '20000'),
 }
 
@@ -256,15 +258,27 @@ local function review_scenario(bufnr, row, line)
     wait_for_edits(1)
     vim.cmd('silent wall')
     step('implemented')
+    if env.typed then
+      local typed_row, typed_line = find_line(bufnr, env.typed_line)
+      vim.api.nvim_buf_set_lines(bufnr, typed_row - 1, typed_row, false, { typed_line .. env.typed })
+      vim.cmd('silent wall')
+      step('user typed')
+    end
     local review_row, review_line = find_line(bufnr, env.review_line)
     vim.api.nvim_win_set_cursor(0, { review_row, 0 })
     if env.scenario == 'refine' then
       vim.cmd('AgentlsRefine')
+      step('review chosen')
+      wait_for_edits(2)
     else
       run_code_action(review_row, review_line, env.review_action, result.offered_review)
+      step('review chosen')
+      -- Revert and Undo answer when done (an Undo that only deletes sends no edit here:
+      -- Neovim does not announce documentChanges, so agentls deletes on disk).
+      wait_for('the review command', env.timeout, function()
+        return #result.command_results >= 2
+      end)
     end
-    step('review chosen')
-    wait_for_edits(2)
     step('review applied')
   end
   vim.wait(300) -- the command's answer; an edit arriving now would be a bug
