@@ -391,6 +391,31 @@ def test_agentls_refine_sends_the_instruction_and_the_change_lands(
     assert second[-1]["role"] == "user" and REFINE_INSTRUCTION in second[-1]["content"]
 
 
+def test_agentls_refine_offers_the_agentls_comment_and_consumes_it(
+    nvim: Neovim, tmp_path: Path, start_model: Callable[..., FakeModel]
+) -> None:
+    # The user wrote `# agentls: <words>` above the generated code: :AgentlsRefine offers
+    # those words in vim.ui.input, and the run removes the comment with its change.
+    model = start_model([answer_turn(), refined_turn()])
+    run, workspace = run_review(
+        nvim,
+        tmp_path,
+        model,
+        "refine",
+        AGENTLS_TEST_REVIEW_LINE=REVIEW_LINE,
+        AGENTLS_TEST_INSTRUCTION=REFINE_INSTRUCTION,
+        AGENTLS_TEST_COMMENT_ABOVE='@app.get("/health")',
+        AGENTLS_TEST_COMMENT=f"# agentls: {REFINE_INSTRUCTION}",
+    )
+    report = run.report
+
+    assert "user commented" in report["steps"]
+    [asked] = report["input_prompts"]
+    assert asked["default"] == REFINE_INSTRUCTION, asked
+    assert report["buffers"]["app/main.py"] == refined_main()
+    assert (workspace / "app/main.py").read_text(encoding="utf-8") == refined_main()
+
+
 def test_agentls_answer_replies_to_the_question_and_the_change_lands(
     nvim: Neovim, tmp_path: Path, start_model: Callable[..., FakeModel]
 ) -> None:

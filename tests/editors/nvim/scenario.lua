@@ -14,6 +14,8 @@ local env = {
   review_action = os.getenv('AGENTLS_TEST_REVIEW_ACTION'),
   typed_line = os.getenv('AGENTLS_TEST_TYPED_LINE'), -- the user types at its end...
   typed = os.getenv('AGENTLS_TEST_TYPED'), -- ...this, before the review
+  comment_above = os.getenv('AGENTLS_TEST_COMMENT_ABOVE'), -- a line the user adds...
+  comment = os.getenv('AGENTLS_TEST_COMMENT'), -- ...above the line containing this
   timeout = tonumber(os.getenv('AGENTLS_TEST_TIMEOUT_MS') or '20000'),
 }
 
@@ -263,6 +265,11 @@ local function review_scenario(bufnr, row, line)
       vim.api.nvim_buf_set_lines(bufnr, typed_row - 1, typed_row, false, { typed_line .. env.typed })
       vim.cmd('silent wall')
       step('user typed')
+    end
+    if env.comment then
+      local comment_row = find_line(bufnr, env.comment_above)
+      vim.api.nvim_buf_set_lines(bufnr, comment_row - 1, comment_row - 1, false, { env.comment })
+      step('user commented')
     end
     local review_row, review_line = find_line(bufnr, env.review_line)
     vim.api.nvim_win_set_cursor(0, { review_row, 0 })
