@@ -72,7 +72,8 @@
                      (user-error "agentls: no generated code here to refine")))
          (argument (agentls--argument action))
          ;; Under an `agentls:' comment, its words come first.
-         (words (agentls--words "Refine: what should change? "
+         (words (agentls--words (format "Refine %s's change: "
+                                        (or (plist-get argument :agent) "the agent"))
                                 (plist-get argument :instruction))))
     (agentls--execute "agentls.refine" (plist-put argument :instruction words))))
 
@@ -83,18 +84,19 @@
   (let* ((action (agentls--action "refactor.agentls.answer"))
          (argument (cond (action (agentls--argument action))
                          (agentls--question
-                          (list :runId (plist-get agentls--question :runId)))
+                          (list :runId (plist-get agentls--question :runId)
+                                :agent (plist-get agentls--question :agent)
+                                :question (plist-get agentls--question :question)))
                          (t (user-error "agentls: no question is waiting for an answer"))))
-         (asked (and (equal (plist-get agentls--question :runId) (plist-get argument :runId))
-                     agentls--question))
-         (title (or (plist-get action :title) ""))
-         (prompt (cond (asked (format "%s asks: %s\nYour answer: "
-                                      (plist-get asked :agent) (plist-get asked :question)))
-                       ((string-suffix-p "…" title) ; Answer <agent>'s question…
-                        (concat (string-remove-suffix "…" title) ": "))
-                       (t "Your answer: ")))
-         (words (agentls--words prompt (plist-get argument :text))))
-    (when asked (setq agentls--question nil))
+         (question (plist-get argument :question))
+         (words (agentls--words
+                 (if question
+                     (format "%s asks: %s\nYour answer: "
+                             (or (plist-get argument :agent) "the agent") question)
+                   "Your answer: ")
+                 (plist-get argument :text))))
+    (when (equal (plist-get agentls--question :runId) (plist-get argument :runId))
+      (setq agentls--question nil))
     (agentls--execute "agentls.reply" (plist-put argument :text words))))
 
 ;;; agentls-eglot.el ends here

@@ -53,6 +53,12 @@
   "A copy of the argument ACTION's command carries."
   (lsp-copy (aref (lsp-get (lsp-get action :command) :arguments) 0)))
 
+(defun agentls--object (&rest pairs)
+  "An LSP object of PAIRS (key value ...): hash table or plist, as lsp-mode uses."
+  (let ((object (if lsp-use-plists nil (make-hash-table :test #'equal))))
+    (while pairs (setq object (lsp-put object (pop pairs) (pop pairs))))
+    object))
+
 (defun agentls--words (prompt &optional initial)
   (let ((words (string-trim (read-string prompt initial))))
     (if (string-empty-p words) (user-error "agentls: nothing to send") words)))
@@ -76,7 +82,8 @@
                      (user-error "agentls: no generated code here to refine")))
          (argument (agentls--argument action))
          ;; Under an `agentls:' comment, its words come first.
-         (words (agentls--words "Refine: what should change? "
+         (words (agentls--words (format "Refine %s's change: "
+                                        (or (lsp-get argument :agent) "the agent"))
                                 (lsp-get argument :instruction))))
     (agentls--execute "agentls.refine" (lsp-put argument :instruction words))))
 
@@ -86,20 +93,20 @@
   (let* ((action (agentls--action "refactor.agentls.answer"))
          (argument (cond (action (agentls--argument action))
                          (agentls--question
-                          (lsp-put (if lsp-use-plists nil (make-hash-table :test #'equal))
-                                   :runId (lsp-get agentls--question :runId)))
+                          (agentls--object :runId (lsp-get agentls--question :runId)
+                                           :agent (lsp-get agentls--question :agent)
+                                           :question (lsp-get agentls--question :question)))
                          (t (user-error "agentls: no question is waiting for an answer"))))
-         (asked (and agentls--question
-                     (equal (lsp-get agentls--question :runId) (lsp-get argument :runId))
-                     agentls--question))
-         (title (or (and action (lsp-get action :title)) ""))
-         (prompt (cond (asked (format "%s asks: %s\nYour answer: "
-                                      (lsp-get asked :agent) (lsp-get asked :question)))
-                       ((string-suffix-p "…" title) ; Answer <agent>'s question…
-                        (concat (string-remove-suffix "…" title) ": "))
-                       (t "Your answer: ")))
-         (words (agentls--words prompt (lsp-get argument :text))))
-    (when asked (setq agentls--question nil))
+         (question (lsp-get argument :question))
+         (words (agentls--words
+                 (if question
+                     (format "%s asks: %s\nYour answer: "
+                             (or (lsp-get argument :agent) "the agent") question)
+                   "Your answer: ")
+                 (lsp-get argument :text))))
+    (when (and agentls--question
+               (equal (lsp-get agentls--question :runId) (lsp-get argument :runId)))
+      (setq agentls--question nil))
     (agentls--execute "agentls.reply" (lsp-put argument :text words))))
 
 ;;; agentls-lsp-mode.el ends here

@@ -31,7 +31,8 @@ local questions = {}
 
 local function remember(result, ctx)
   if type(result) == 'table' and result.status == 'question' and result.runId then
-    questions[ctx.client_id] = { runId = result.runId, question = result.question, agent = result.agent }
+    questions[ctx.client_id] =
+      { runId = result.runId, question = result.question, agent = result.agent }
   end
 end
 
@@ -105,7 +106,10 @@ local function refine(opts)
       return
     end
     -- On code under an `agentls:` comment, the comment's words come first.
-    local input_opts = { prompt = 'Refine: what should change? ', default = argument.instruction }
+    local input_opts = {
+      prompt = string.format("Refine %s's change: ", argument.agent or 'the agent'),
+      default = argument.instruction,
+    }
     with_words(opts and opts.args, input_opts, function(instruction)
       argument.instruction = instruction
       execute(client, bufnr, 'agentls.refine', argument)
@@ -123,19 +127,22 @@ local function answer(opts)
   -- The server knows which questions in this file still wait; else the newest seen.
   action_at_cursor(client, bufnr, 'refactor.agentls.answer', function(argument)
     local asked = questions[client.id]
-    argument = argument or (asked and { runId = asked.runId })
+    if not argument and asked then
+      argument = { runId = asked.runId, agent = asked.agent, question = asked.question }
+    end
     if not argument then
       notify('no question is waiting for an answer', vim.log.levels.WARN)
       return
     end
+    local remembered = asked and asked.runId == argument.runId
     local prompt = 'Your answer: '
-    if asked and asked.runId == argument.runId and asked.question then
-      local question = vim.trim(asked.question:gsub('%s+', ' '))
-      prompt = string.format('%s asks: %s Your answer: ', asked.agent or 'the agent', question)
+    if argument.question then
+      local question = vim.trim((argument.question:gsub('%s+', ' ')))
+      prompt = string.format('%s asks: %s Your answer: ', argument.agent or 'the agent', question)
     end
     with_words(opts and opts.args, { prompt = prompt, default = argument.text }, function(text)
       argument.text = text
-      if asked and asked.runId == argument.runId then
+      if remembered then
         questions[client.id] = nil
       end
       execute(client, bufnr, 'agentls.reply', argument)

@@ -219,7 +219,7 @@ def test_agentls_refine_sends_the_instruction_and_the_change_lands(
     report = run.report
 
     [asked] = report["input_prompts"]  # read-string, once
-    assert asked["prompt"].startswith("Refine"), asked
+    assert asked["prompt"] == f"Refine {AGENT}'s change: ", asked
     assert report["buffer"] == refined_main()
     assert snapshot(workspace) == {
         **original_files(),
@@ -245,7 +245,7 @@ def test_agentls_answer_replies_to_the_question_and_the_change_lands(
     [question] = report["questions"]
     assert QUESTION in question
     [asked] = report["input_prompts"]
-    assert asked["prompt"] == f"Answer {AGENT}'s question: ", asked
+    assert asked["prompt"] == f"{AGENT} asks: {QUESTION}\nYour answer: ", asked
     assert snapshot(workspace) == {**original_files(), **expected_files()}
     first, second = (messages(r) for r in model.requests())
     assert second[len(first)] == {"role": "assistant", "content": QUESTION}
@@ -266,7 +266,7 @@ def test_lsp_mode_agentls_refine(tmp_path: Path, start_model: Callable[..., Fake
 
     assert report["apply_edits"] == [f"agentls: {AGENT}", f"agentls: {AGENT}"]
     [asked] = report["input_prompts"]
-    assert asked["prompt"].startswith("Refine"), asked
+    assert asked["prompt"] == f"Refine {AGENT}'s change: ", asked
     assert report["buffer"] == refined_main()
     assert snapshot(workspace)["app/main.py"] == refined_main()
     second = messages(model.requests()[1])
@@ -283,7 +283,7 @@ def test_lsp_mode_agentls_answer(tmp_path: Path, start_model: Callable[..., Fake
     [question] = report["questions"]
     assert QUESTION in question
     [asked] = report["input_prompts"]
-    assert asked["prompt"] == f"Answer {AGENT}'s question: ", asked
+    assert asked["prompt"] == f"{AGENT} asks: {QUESTION}\nYour answer: ", asked
     assert snapshot(workspace) == {**original_files(), **expected_files()}
     second = messages(model.requests()[1])
     assert second[-1]["role"] == "user" and ANSWER in second[-1]["content"]

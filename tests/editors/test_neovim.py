@@ -380,7 +380,7 @@ def test_agentls_refine_sends_the_instruction_and_the_change_lands(
     report = run.report
 
     [asked] = report["input_prompts"]  # vim.ui.input, once
-    assert asked["prompt"].startswith("Refine"), asked
+    assert asked["prompt"] == f"Refine {AGENT}'s change: ", asked
     assert report["buffers"]["app/main.py"] == refined_main()
     refined = {**after_implement(original_files()), "app/main.py": refined_main()}
     assert snapshot(workspace) == refined
@@ -427,8 +427,33 @@ def test_agentls_answer_replies_to_the_question_and_the_change_lands(
     assert question["question"] == QUESTION
     assert [QUESTION in q for q in report["questions"]] == [True]  # showMessageRequest
     [asked] = report["input_prompts"]
-    assert QUESTION in asked["prompt"], "the prompt shows the question the snippet saw"
+    assert asked["prompt"] == f"{AGENT} asks: {QUESTION} Your answer: ", asked
     assert snapshot(workspace) == after_implement(original_files())
     first, second = (messages(r) for r in model.requests())
     assert second[len(first)] == {"role": "assistant", "content": QUESTION}
+    assert second[-1]["role"] == "user" and ANSWER in second[-1]["content"]
+
+
+def test_agentls_answer_elsewhere_replies_to_the_question_it_saw(
+    nvim: Neovim, tmp_path: Path, start_model: Callable[..., FakeModel]
+) -> None:
+    # :AgentlsAnswer in another file, where the server offers no Answer action: the
+    # snippet replies to the question result it saw, and the change lands in app/main.py.
+    model = start_model([{"answer": QUESTION}, {**answer_turn(), "match": ANSWER}])
+    run, workspace = run_review(
+        nvim,
+        tmp_path,
+        model,
+        "answer",
+        AGENTLS_TEST_INSTRUCTION=ANSWER,
+        AGENTLS_TEST_ANSWER_IN="pyproject.toml",
+    )
+    report = run.report
+
+    assert "in another file" in report["steps"]
+    [asked] = report["input_prompts"]
+    assert asked["prompt"] == f"{AGENT} asks: {QUESTION} Your answer: ", asked
+    assert report["buffers"]["app/main.py"] == expected_files()["app/main.py"]
+    assert snapshot(workspace) == after_implement(original_files())
+    second = messages(model.requests()[1])
     assert second[-1]["role"] == "user" and ANSWER in second[-1]["content"]

@@ -16,6 +16,7 @@ local env = {
   typed = os.getenv('AGENTLS_TEST_TYPED'), -- ...this, before the review
   comment_above = os.getenv('AGENTLS_TEST_COMMENT_ABOVE'), -- a line the user adds...
   comment = os.getenv('AGENTLS_TEST_COMMENT'), -- ...above the line containing this
+  answer_in = os.getenv('AGENTLS_TEST_ANSWER_IN'), -- :AgentlsAnswer in a window on this file
   timeout = tonumber(os.getenv('AGENTLS_TEST_TIMEOUT_MS') or '20000'),
 }
 
@@ -253,6 +254,14 @@ local function review_scenario(bufnr, row, line)
       return false
     end)
     step('question asked')
+    if env.answer_in then -- no Answer action there: the question the snippet saw counts
+      vim.cmd('split ' .. vim.fn.fnameescape(env.answer_in))
+      local other = vim.api.nvim_get_current_buf()
+      wait_for('agentls to attach to ' .. env.answer_in, 15000, function()
+        return agentls_client(other) ~= nil
+      end)
+      step('in another file')
+    end
     vim.cmd('AgentlsAnswer')
     wait_for_edits(1)
     step('edit applied')
