@@ -130,6 +130,10 @@ def followup_actions(server: AgentServer, params: types.CodeActionParams) -> lis
     path = relative_path(server, uri)
     if document is None or path is None:
         return []
+    service = provenance(server)
+    questions = pending_questions(server, path)
+    if not questions and (service is None or not service.ledger.regions_in(path)):
+        return []  # nothing to refine or answer here: no line index is built per keystroke
     text = document.source
     index = server.line_indexes.get(text)
     line = params.range.start.line
@@ -158,7 +162,7 @@ def followup_actions(server: AgentServer, params: types.CodeActionParams) -> lis
         else:
             title = "Refine…"
         actions.append(_action(title, REFINE_KIND, REFINE_COMMAND, argument))
-    for conversation in pending_questions(server, path)[:1]:
+    for conversation in questions[:1]:
         asking = {"agent": conversation.agent, "question": conversation.question}
         if comment_line:
             title = f"Answer {conversation.agent}: {_short(comment_line)}"
