@@ -10,10 +10,11 @@ import httpx
 from agentls.config import HttpSettings
 from agentls.llm.base import Answer, ChatRequest, ContextWindow, DeltaCallback, Usage
 from agentls.llm.errors import LLMError, RateLimited, ServiceUnavailable, StreamInterrupted
-from agentls.llm.http_errors import DEFAULT_UNREACHABLE_HINT, Service
+from agentls.llm.http_errors import DEFAULT_UNREACHABLE_HINT
+from agentls.llm.http_provider import KeyedHttpProvider
 from agentls.llm.retry import Sleep
 from agentls.llm.sse import ServerSentEvent
-from agentls.llm.streaming import DecoderState, event_json, make_client, post_with_retries
+from agentls.llm.streaming import DecoderState, event_json, post_with_retries
 from agentls.llm.window import known_window
 
 DEFAULT_BASE_URL = "https://api.anthropic.com"
@@ -71,7 +72,7 @@ def _stream_error(error: dict[str, Any]) -> LLMError:
     return StreamInterrupted(message)
 
 
-class AnthropicProvider:
+class AnthropicProvider(KeyedHttpProvider):
     """Streams ``POST {base_url}/v1/messages``. One HTTP client per object."""
 
     def __init__(
@@ -85,17 +86,11 @@ class AnthropicProvider:
         sleep: Sleep = asyncio.sleep,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
-        self.name = "anthropic"
-        self.base_url = base_url.rstrip("/")
-        self._key = api_key
-        self._key_env = key_env
-        self._http = http
-        self._default_max_tokens = default_max_tokens
-        self._sleep = sleep
         headers = {"anthropic-version": API_VERSION}
         if api_key:
             headers["x-api-key"] = api_key
-        self._client = make_client(self.base_url, http, headers, transport)
+        super().__init__("anthropic", base_url, api_key, key_env, http, headers, sleep, transport)
+        self._default_max_tokens = default_max_tokens
 
     def __repr__(self) -> str:
         return f"AnthropicProvider(base_url={self.base_url!r})"
@@ -121,13 +116,10 @@ class AnthropicProvider:
 
     async def complete(self, request: ChatRequest, on_delta: DeltaCallback | None = None) -> Answer:
         body = self.request_body(request)
-        service = Service(
-            base_url=self.base_url,
-            model=request.model,
-            key_env=self._key_env,
-            secret=self._key,
-            unreachable_hint=DEFAULT_UNREACHABLE_HINT,
-            base_url_hint=" Also check that the base URL has no path (https://api.anthropic.com).",
+        service = self.keyed_service(
+            request.model,
+            DEFAULT_UNREACHABLE_HINT,
+            " Also check that the base URL has no path (https://api.anthropic.com).",
         )
         url = f"{self.base_url}/v1/messages"
         return await post_with_retries(
@@ -144,6 +136,3 @@ class AnthropicProvider:
     async def context_window(self, model: str) -> ContextWindow | None:
         """From the table of known models: the Messages API does not say."""
         return known_window(model)
-
-    async def aclose(self) -> None:
-        await self._client.aclose()

@@ -15,9 +15,10 @@ from agentls.config import HttpSettings
 from agentls.llm.base import Answer, ChatRequest, ContextWindow, DeltaCallback, Usage
 from agentls.llm.errors import BadRequest, ServiceUnavailable, StreamInterrupted
 from agentls.llm.http_errors import DEFAULT_UNREACHABLE_HINT, Service, provider_message
+from agentls.llm.http_provider import KeyedHttpProvider
 from agentls.llm.retry import Sleep
 from agentls.llm.sse import ServerSentEvent
-from agentls.llm.streaming import DecoderState, event_json, make_client, post_with_retries
+from agentls.llm.streaming import DecoderState, event_json, post_with_retries
 from agentls.llm.urls import display_url
 from agentls.llm.window import (
     WindowCache,
@@ -60,7 +61,7 @@ class OpenAIStreamDecoder(DecoderState):
         return content or ""
 
 
-class OpenAICompatProvider:
+class OpenAICompatProvider(KeyedHttpProvider):
     """Streams ``POST {base_url}/chat/completions``. One HTTP client per object."""
 
     def __init__(
@@ -75,16 +76,10 @@ class OpenAICompatProvider:
         sleep: Sleep = asyncio.sleep,
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
-        self.name = name
-        self.base_url = base_url.rstrip("/")
-        self._key = api_key
-        self._key_env = key_env
-        self._http = http
-        self._unreachable_hint = unreachable_hint
-        self._sleep = sleep
-        self._ask_usage = True  # off once the server refuses stream_options
         headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
-        self._client = make_client(self.base_url, http, headers, transport)
+        super().__init__(name, base_url, api_key, key_env, http, headers, sleep, transport)
+        self._unreachable_hint = unreachable_hint
+        self._ask_usage = True  # off once the server refuses stream_options
         self._windows = WindowCache()
 
     @property
@@ -112,13 +107,10 @@ class OpenAICompatProvider:
         return body
 
     def service(self, model: str) -> Service:
-        return Service(
-            base_url=self.base_url,
-            model=model,
-            key_env=self._key_env,
-            secret=self._key,
-            unreachable_hint=self._unreachable_hint,
-            base_url_hint=" Also check that the base URL ends in the API version (such as /v1).",
+        return self.keyed_service(
+            model,
+            self._unreachable_hint,
+            " Also check that the base URL ends in the API version (such as /v1).",
         )
 
     async def complete(self, request: ChatRequest, on_delta: DeltaCallback | None = None) -> Answer:
@@ -160,6 +152,3 @@ class OpenAICompatProvider:
             return known_window(model)
 
         return await self._windows.get(self.base_url, model, learn)
-
-    async def aclose(self) -> None:
-        await self._client.aclose()
