@@ -20,7 +20,6 @@ from agentls.context.secrets import secret_values_from_env
 from agentls.edits.model import Problem
 from agentls.engine.model import RunOutcome
 from agentls.engine.repair import decide
-from agentls.engine.replies import asked_question
 from agentls.llm.errors import LLMError
 from agentls.llm.factory import (
     WORKSPACE_ENDPOINT_NOTICE,
@@ -28,6 +27,7 @@ from agentls.llm.factory import (
     keyless_env,
     resolve_provider,
 )
+from agentls.replies import asked_question
 
 
 def new_run_id() -> str:

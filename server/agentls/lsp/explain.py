@@ -21,7 +21,6 @@ from agentls.lsp.ledger import provenance, uri_of
 from agentls.lsp.runs import start_run
 from agentls.lsp.session import ensure_loaded
 from agentls.lsp.to_lsp import lsp_range
-from agentls.provenance.record import run_record
 
 if TYPE_CHECKING:
     from agentls.engine.model import RunOutcome
@@ -103,6 +102,8 @@ async def explain(server: AgentServer, agent: str, uri: str, rng: types.Range) -
                 types.MessageType.Warning,
             )
             return
+        from agentls.provenance.record import run_record
+
         record = run_record(outcome, agent=agent, mode="explain")
         service.explained(record, path, match.start, match.end, text, outcome.explanation)
         _refresh_lenses(server)

@@ -14,12 +14,10 @@ import asyncio
 import dataclasses
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from lsprotocol import types
 
-from agentls.engine.replies import comment_instruction, comment_prefix
 from agentls.lsp.commands import object_argument
 from agentls.lsp.documents import relative_path
 from agentls.lsp.ledger import provenance
@@ -41,8 +39,7 @@ ANSWER_CHOICE = "Answer…"
 _KEEP_IN_MEMORY = 50
 
 
-@dataclass(frozen=True, slots=True)
-class FollowUp:
+class FollowUp(NamedTuple):  # not a dataclass: this module loads at start-up
     """What a continued run adds to a fresh one: the conversation so far, and the
     `agentls:` comment line (code-point offsets in the document) its change removes."""
 
@@ -178,6 +175,8 @@ def followup_actions(server: AgentServer, params: types.CodeActionParams) -> lis
 
 
 def _comment_at(text: str, index: LineIndex, line: int) -> str | None:
+    from agentls.replies import comment_instruction
+
     if line < 0 or line >= index.line_count:
         return None
     return comment_instruction(_line(text, index, line)[2])
@@ -240,6 +239,8 @@ def _needs_input(
 ) -> dict[str, Any]:
     """No words yet: the client's input box asks (it reads `prompt`); other clients
     are told how to give them with a comment."""
+    from agentls.replies import comment_prefix
+
     agent, prefix = conversation.agent, comment_prefix(conversation.path)
     if answering:
         prompt = f"{agent} asks: {conversation.question}"
@@ -351,6 +352,8 @@ async def open_answer_line(server: AgentServer, conversation: Conversation, uri:
     line_end = text.find("\n", line_start)
     line_text = text[line_start : line_end if line_end >= 0 else len(text)]
     indent = line_text[: len(line_text) - len(line_text.lstrip())]
+    from agentls.replies import comment_prefix
+
     comment = f"{indent}{comment_prefix(conversation.path)} agentls: "
     index = server.line_indexes.get(text)
     encoding = server.state.client.encoding

@@ -8,8 +8,8 @@ from agentls.agents.model import AgentSpec
 from agentls.edits.model import ChangeSet, FileChange, TextEdit
 from agentls.engine.followup import follow_up, without_comment
 from agentls.engine.model import DocumentSnapshot, RunRequest
-from agentls.engine.replies import asked_question, comment_instruction, comment_prefix
 from agentls.llm.base import ChatMessage
+from agentls.replies import asked_question, comment_instruction, comment_prefix
 
 
 @pytest.mark.parametrize(
