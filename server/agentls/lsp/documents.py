@@ -18,16 +18,32 @@ if TYPE_CHECKING:
 log = logging.getLogger("agentls")
 
 
+_KNOWN_PATHS = 2_000  # remembered uri -> path answers per session (then forgotten at once)
+
+
 def relative_path(server: AgentServer, uri: str) -> str | None:
-    """The document's workspace-relative POSIX path, or None outside the workspace."""
+    """The document's workspace-relative POSIX path, or None outside the workspace.
+
+    Remembered per workspace root: resolving symlinks costs a system call per path
+    component, and every code action, hover and lens asks."""
     root = server.state.root
+    if root is None:
+        return None
+    known = server.state.known_paths
+    key = (str(root), uri)
+    if key in known:
+        return known[key]
     fs_path = uris.to_fs_path(uri)
-    if root is None or not fs_path:
-        return None
-    try:
-        return Path(fs_path).resolve().relative_to(root).as_posix()
-    except ValueError:
-        return None
+    found: str | None = None
+    if fs_path:
+        try:
+            found = Path(fs_path).resolve().relative_to(root).as_posix()
+        except ValueError:
+            found = None
+    if len(known) >= _KNOWN_PATHS:
+        known.clear()
+    known[key] = found
+    return found
 
 
 def to_text_changes(

@@ -65,5 +65,7 @@ class ServerState:
     shown_problems: set[str] = field(default_factory=set)
     ledger: object | None = None  # provenance.service.ProvenanceService once enabled
     last_transcript: Transcript | None = None  # of this session's last run that asked a model
+    # (workspace root, uri) -> workspace-relative path (None: outside): lsp/documents.py.
+    known_paths: dict[tuple[str, str], str | None] = field(default_factory=dict)
     # run id -> provenance.conversations.Conversation: what Refine and replies continue.
     conversations: dict[str, object] = field(default_factory=dict)
