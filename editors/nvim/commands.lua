@@ -93,11 +93,19 @@ local function with_words(given, input_opts, on_words)
   end)
 end
 
-local function refine(opts)
+-- The agentls client of the current buffer (and the buffer), or nil with a warning.
+local function attached()
   local bufnr = vim.api.nvim_get_current_buf()
   local client = agentls_client(bufnr)
   if not client then
     notify('not attached to this buffer', vim.log.levels.WARN)
+  end
+  return client, bufnr
+end
+
+local function refine(opts)
+  local client, bufnr = attached()
+  if not client then
     return
   end
   action_at_cursor(client, bufnr, 'refactor.agentls.refine', function(argument)
@@ -118,10 +126,8 @@ local function refine(opts)
 end
 
 local function answer(opts)
-  local bufnr = vim.api.nvim_get_current_buf()
-  local client = agentls_client(bufnr)
+  local client, bufnr = attached()
   if not client then
-    notify('not attached to this buffer', vim.log.levels.WARN)
     return
   end
   -- The server knows which questions in this file still wait; else the newest seen.
