@@ -18,10 +18,11 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from lsprotocol import types
 
+from agentls.lsp.actions import range_json
 from agentls.lsp.commands import object_argument
 from agentls.lsp.documents import relative_path
 from agentls.lsp.ledger import provenance
-from agentls.lsp.to_lsp import lsp_range
+from agentls.lsp.to_lsp import FileEdits, lsp_range, workspace_edit
 
 if TYPE_CHECKING:
     from agentls.engine.model import RunOutcome, RunRequest
@@ -81,10 +82,10 @@ def keep_conversation(
 
 
 def find_conversation(server: AgentServer, run_id: str) -> Conversation | None:
-    from agentls.provenance.conversations import Conversation, load
+    from agentls.provenance.conversations import load
 
     kept = server.state.conversations.get(run_id)
-    if isinstance(kept, Conversation):
+    if kept is not None:
         return kept
     folder = _folder(server)
     return load(folder, run_id) if folder is not None else None
@@ -96,13 +97,7 @@ def _answered(server: AgentServer, conversation: Conversation) -> None:
 
 def pending_questions(server: AgentServer, path: str) -> list[Conversation]:
     """Questions still waiting for an answer in ``path``, newest first."""
-    from agentls.provenance.conversations import Conversation
-
-    found = [
-        c
-        for c in server.state.conversations.values()
-        if isinstance(c, Conversation) and c.question and c.path == path
-    ]
+    found = [c for c in server.state.conversations.values() if c.question and c.path == path]
     return found[::-1]
 
 
@@ -290,10 +285,14 @@ async def continue_run(
     from agentls.lsp.ledger import uri_of
     from agentls.lsp.runs import start_run
 
+    # A reply in a run without a current file stays without one; Refine on a region
+    # works in that region's file.
+    detached = conversation.detached and selection is None
     uri = uri or uri_of(server, conversation.path)
     document = server.workspace.text_documents.get(uri)
     text = document.source if document is not None else None
     comment: tuple[int, int] | None = None
+    rng: dict[str, Any] | None = None
     if text is not None:
         index = server.line_indexes.get(text)
         if selection is None:
@@ -301,22 +300,15 @@ async def continue_run(
         if isinstance(comment_line, int) and _comment_at(text, index, comment_line) is not None:
             start, end, _ = _line(text, index, comment_line)
             comment = (start, end)
-        start_pos = lsp_range(index, selection[0], selection[1], server.state.client.encoding)
-        rng: Any = {
-            "start": {"line": start_pos.start.line, "character": start_pos.start.character},
-            "end": {"line": start_pos.end.line, "character": start_pos.end.character},
-        }
-    else:
-        rng = None
+        encoding = server.state.client.encoding
+        rng = range_json(lsp_range(index, selection[0], selection[1], encoding))
     raw = {
         "agent": conversation.agent,
         "scope": conversation.scope,
         "uri": uri,
         "range": rng,
         "instruction": instruction,
-        # A reply in a run without a current file stays without one; Refine on a
-        # region works in that region's file.
-        "detached": conversation.detached and selection is None,
+        "detached": detached,
     }
     follow = FollowUp(conversation.messages, comment, region_id)
     return await start_run(server, [raw], follow=follow, run_id=run_id)
@@ -352,25 +344,23 @@ async def open_answer_line(server: AgentServer, conversation: Conversation, uri:
     line_end = text.find("\n", line_start)
     line_text = text[line_start : line_end if line_end >= 0 else len(text)]
     indent = line_text[: len(line_text) - len(line_text.lstrip())]
+    from agentls.edits.model import TextEdit
     from agentls.replies import comment_prefix
 
     comment = f"{indent}{comment_prefix(conversation.path)} agentls: "
-    index = server.line_indexes.get(text)
-    encoding = server.state.client.encoding
-    at = lsp_range(index, line_start, line_start, encoding)
-    edit = types.WorkspaceEdit(
-        document_changes=[
-            types.TextDocumentEdit(
-                text_document=types.OptionalVersionedTextDocumentIdentifier(
-                    uri=uri, version=document.version
-                ),
-                edits=[types.TextEdit(range=at, new_text=comment + "\n")],
-            )
-        ]
+    path = relative_path(server, uri)
+    root = server.state.root
+    if path is None or root is None:
+        return
+    insert = FileEdits(
+        path, text, document.version, (TextEdit(line_start, line_start, comment + "\n"),)
     )
+    edit = workspace_edit(root, [insert], server.state.client)
     result = await apply_edit(server, types.ApplyWorkspaceEditParams(edit=edit, label="agentls"))
     if not result.applied:
         return
+    line = server.line_indexes.get(text).position(line_start)[0]
+    at = types.Range(types.Position(line, 0), types.Position(line, 0))
     cursor = types.Position(at.start.line, len(comment))
     where = f"line {at.start.line + 1}"
     if server.state.client.show_document:

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from agentls.lsp.server import AgentServer
     from agentls.provenance.model import Region, RunRecord
     from agentls.provenance.review import Restore
+    from agentls.provenance.service import ProvenanceService
 
 log = logging.getLogger("agentls")
 
@@ -92,10 +93,9 @@ def review_actions(server: AgentServer, params: types.CodeActionParams) -> list[
         title = f"Revert this change ({record.agent})"
         if deletes_file:
             title = f"Revert this change: delete {path} ({record.agent})"
-        why = None if deletes_file else revert_hunk(region, record, text)
-        if why is None or not isinstance(why, str):
-            actions.append(_action(title, REVERT_KIND, REVERT_COMMAND, argument))
-        elif server.state.client.disabled_actions:
+        planned = None if deletes_file else revert_hunk(region, record, text)
+        why = planned if isinstance(planned, str) else None
+        if why is None or server.state.client.disabled_actions:
             actions.append(_action(title, REVERT_KIND, REVERT_COMMAND, argument, disabled=why))
     seen: set[str] = set()
     for _, rec in touched:
@@ -186,6 +186,30 @@ def _fitted_text(server: AgentServer, path: str) -> str | None:
     return text
 
 
+async def _write_taken(
+    server: AgentServer,
+    service: ProvenanceService,
+    taken: Sequence[tuple[Region, RunRecord]],
+    restores: Mapping[str, Sequence[Restore]],
+    deletes: Sequence[str],
+    label: str,
+) -> Applied:
+    """`write_back`, with ``taken`` out of the ledger meanwhile (the edit is not the user's
+    typing); what did not happen comes back: all of it when the editor refused, the
+    regions of a file that could not be deleted."""
+    for region, _ in taken:
+        service.ledger.forget_region(region.region_id)
+    done = await write_back(server, restores, deletes, label)
+    missed = set(done.not_deleted or {}) if done.applied else {r.path for r, _ in taken}
+    for region, record in taken:
+        if region.path in missed:
+            service.ledger.put_back(region, record)
+    service.flush()
+    if done.applied:
+        _refresh_lenses(server)
+    return done
+
+
 async def revert_change(server: AgentServer, argument: Mapping[str, Any]) -> dict[str, Any]:
     from agentls.provenance.review import revert_hunk, whole_created_file
 
@@ -204,15 +228,11 @@ async def revert_change(server: AgentServer, argument: Mapping[str, Any]) -> dic
         if isinstance(planned, str):
             return _refused(server, f"cannot revert {record.agent}'s change: {planned}.")
         restores[region.path] = [planned]
-    service.ledger.forget_region(region.region_id)
-    done = await write_back(server, restores, deletes, f"agentls: revert {record.agent}'s change")
+    label = f"agentls: revert {record.agent}'s change"
+    done = await _write_taken(server, service, [found], restores, deletes, label)
     if not done.applied or done.not_deleted:
-        service.ledger.put_back(region, record)
-        service.flush()
         reason = done.reason or "; ".join(f"{p}: {w}" for p, w in (done.not_deleted or {}).items())
         return _refused(server, f"the change was not reverted ({reason}).")
-    service.flush()
-    _refresh_lenses(server)
     return {"status": "reverted", "path": region.path, "deleted": list(done.deleted)}
 
 
@@ -234,21 +254,11 @@ async def undo_run(server: AgentServer, argument: Mapping[str, Any]) -> dict[str
         for found in service.ledger.regions_in(path)
         if found[0].run_id == run_id
     ]
-    for region, _ in taken:
-        service.ledger.forget_region(region.region_id)
-    done = await write_back(server, plan.restores, plan.deletes, f"agentls: undo {plan.agent} run")
+    label = f"agentls: undo {plan.agent} run"
+    done = await _write_taken(server, service, taken, plan.restores, plan.deletes, label)
     if not done.applied:
-        for region, record in taken:
-            service.ledger.put_back(region, record)
-        service.flush()
         return _refused(server, f"the run was not undone ({done.reason}).")
-    for path, why in (done.not_deleted or {}).items():
-        left_alone[path] = why
-        for region, record in taken:
-            if region.path == path:
-                service.ledger.put_back(region, record)
-    service.flush()
-    _refresh_lenses(server)
+    left_alone.update(done.not_deleted or {})
     restored = sorted(plan.restores)
     status = "partial" if left_alone else "undone"
     message = "agentls: " + undo_message(plan.agent, restored, list(done.deleted), left_alone)

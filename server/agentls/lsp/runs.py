@@ -338,7 +338,7 @@ async def start_run(
             question = outcome.explanation.strip()
             keep_conversation(server, request, outcome, question, _path_of(server, args.uri))
             conversation = server.state.conversations[run_id]
-            schedule_question(server, conversation, args.uri)  # type: ignore[arg-type]
+            schedule_question(server, conversation, args.uri)
             return {"runId": run_id, "status": "question", "question": question, "agent": agent}
         if judged.kind == "empty":
             progress.end("No changes")

@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # heavy imports stay off the start-up path
     from agentls.engine.transcript import Transcript
     from agentls.llm.base import Provider
     from agentls.lsp.runs import RunRegistry
+    from agentls.provenance.conversations import Conversation
     from agentls.settings_loader import LoadedSettings
 
 
@@ -67,5 +68,5 @@ class ServerState:
     last_transcript: Transcript | None = None  # of this session's last run that asked a model
     # (workspace root, uri) -> workspace-relative path (None: outside): lsp/documents.py.
     known_paths: dict[tuple[str, str], str | None] = field(default_factory=dict)
-    # run id -> provenance.conversations.Conversation: what Refine and replies continue.
-    conversations: dict[str, object] = field(default_factory=dict)
+    # run id -> conversation: what Refine and replies continue (lsp/followups.py).
+    conversations: dict[str, Conversation] = field(default_factory=dict)

@@ -64,14 +64,16 @@ def undo_on_disk(
 ) -> DiskUndo:
     ledger, file, problems = open_ledger(root, settings, env)
 
-    def text_of(path: str) -> str | None:
-        text = read_utf8(root / path)
-        if text is not None:
-            ledger.reanchor(path, text)
-        return text
+    texts: dict[str, str | None] = {}
 
-    for path in ledger.paths:
-        text_of(path)  # regions fitted to what is on disk now, before planning
+    def text_of(path: str) -> str | None:
+        """Read once; the regions are fitted to what is on disk now, before planning."""
+        if path not in texts:
+            texts[path] = read_utf8(root / path)
+            if texts[path] is not None:
+                ledger.reanchor(path, texts[path] or "")
+        return texts[path]
+
     plan = plan_undo(ledger, run_id, text_of)
     if plan is None:
         known = ", ".join(r.run_id for r in ledger.records[-5:] if r.mode == "implement")
@@ -79,7 +81,7 @@ def undo_on_disk(
         return DiskUndo("refused", f"run {run_id} is not in the ledger.{hint}", problems=problems)
     result = DiskUndo("undone", problems=problems, left_alone=dict(plan.left_alone))
     for path, restores in sorted(plan.restores.items()):
-        text = read_utf8(root / path)
+        text = text_of(path)
         if text is None:
             result.left_alone[path] = "it cannot be read"
             continue
