@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from lsprotocol import types
+
 from tests.e2e.conftest import MAIN_PY
 from tests.support.fake_model import FakeModel, Turn
 from tests.support.lsp_harness import lsp_session, range_of
@@ -98,3 +100,30 @@ async def test_no_implement_action_outside_the_plans_folder(
             a.title for a in await session.code_actions("README.md", range_of("# Demo", "# Demo"))
         ]
         assert not [t for t in titles if t.startswith("Implement plan")]
+
+
+async def test_a_reply_to_a_question_about_the_plan_keeps_the_plan_out_of_reach(
+    workspace: Path, env: dict[str, str], fake_model: FakeModel
+) -> None:
+    question = "Should the endpoint check the database too?"
+    fake_model.script([Turn(PLAN), Turn(question), Turn(IMPLEMENTATION)])
+    async with lsp_session(workspace, env) as session:
+        session.editor.open("app/main.py")
+        plan = (await session.run("app/main.py", range_of(MAIN_PY, TODO), agent="tech-lead"))[
+            "plan"
+        ]
+        session.editor.open(plan, "markdown")
+        actions = {a.title: a for a in await session.code_actions(plan, range_of(PLAN, "## Steps"))}
+        asked = await session.run_action(actions["Implement plan with backend-developer"])
+        assert asked["status"] == "question", session.errors()
+        reply = await session.client.workspace_execute_command_async(
+            types.ExecuteCommandParams(
+                command="agentls.reply", arguments=[{"runId": asked["runId"], "text": "no"}]
+            )
+        )
+        assert reply["status"] == "applied", session.errors()
+        assert session.editor.text("app/main.py") == NEW_MAIN
+        assert session.editor.text(plan) == PLAN
+        follow_up = fake_model.requests[2].body["messages"][-1]["content"]
+        assert follow_up.startswith("Follow-up: no")
+        assert "as it is now" not in follow_up  # no current file: the plan is not offered
