@@ -1,9 +1,14 @@
-"""Misfires in selection scope: the answer is well formed but aimed at the wrong place.
+"""Misfires: the answer is well formed but aimed at the wrong place.
 
-- it leaves the file holding the selection untouched while changing others;
 - it creates a file named like the edited one in another folder (`app/orders.py`
   beside `orders.py`);
-- it creates a file that repeats most of the edited file.
+- it creates a file that repeats most of the edited file;
+- in selection scope, it leaves the file holding the selection untouched while
+  changing others.
+
+In workspace scope, where the run started in a code file, only a copy of that file
+that leaves the file itself untouched is a misfire (the model rewrote the module under
+a new name instead of changing it); a same-named file elsewhere may be what was asked.
 
 Each is a Problem whose hint names the file the model should have edited. A selection
 in a prose file (Markdown, text) is an instruction, not a place for code, so leaving
@@ -25,6 +30,10 @@ _COPY_SHARE = 0.6
 _COPY_MIN_LINES = 4
 
 
+def is_prose(path: str) -> bool:
+    return path.lower().endswith(_PROSE_SUFFIXES)
+
+
 def _is_test(path: str) -> bool:
     pure = PurePosixPath(path)
     stem = pure.name.split(".")[0]
@@ -41,17 +50,21 @@ def _code_lines(text: str) -> set[str]:
     return {s for line in text.splitlines() if len(s := line.strip()) > 3}
 
 
-def misfires(changes: ChangeSet, target: str, target_text: str | None) -> list[Problem]:
+def misfires(
+    changes: ChangeSet, target: str, target_text: str | None, selection_scope: bool = True
+) -> list[Problem]:
     problems: list[Problem] = []
     touched = {f.path for f in changes.files if f.edits or f.kind == "create"}
     if not touched:
+        return problems
+    if not selection_scope and target in touched:
         return problems
     name = PurePosixPath(target).name
     target_lines = _code_lines(target_text or "")
     for change in changes.files:
         if change.kind != "create" or change.path == target:
             continue
-        if PurePosixPath(change.path).name == name:
+        if selection_scope and PurePosixPath(change.path).name == name:
             problems.append(
                 Problem(
                     f"creates a new `{change.path}`, but the selection is in `{target}`",
@@ -71,14 +84,16 @@ def misfires(changes: ChangeSet, target: str, target_text: str | None) -> list[P
                         f"creates `{change.path}`, which repeats {shared:.0%} of `{target}`",
                         path=change.path,
                         hints=(
-                            f"did you mean `{target}`? Change that file where the selection "
-                            "is instead of copying it",
+                            f"did you mean `{target}`? Change that file "
+                            f"{'where the selection is ' if selection_scope else ''}"
+                            "instead of copying it",
                         ),
                     )
                 )
     if (
-        target not in touched
-        and not target.lower().endswith(_PROSE_SUFFIXES)
+        selection_scope
+        and target not in touched
+        and not is_prose(target)
         and not all(_is_test(p) for p in touched)
     ):
         others = ", ".join(f"`{p}`" for p in sorted(touched))

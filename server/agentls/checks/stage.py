@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 
 from agentls.checks import javascript, python
-from agentls.checks.misfire import misfires, missing_requested
+from agentls.checks.misfire import is_prose, misfires, missing_requested
 from agentls.checks.model import CheckInput, CheckReport, CheckResult, result
 from agentls.checks.python import Finding, Reader
 from agentls.edits.model import FileChange, Problem
@@ -124,11 +124,13 @@ def run_builtin_checks(check: CheckInput) -> CheckReport:
         found, bad = _javascript(js_files)
         results += found
         problems += bad
-    if check.selection_scope and check.target_path is not None:
+    if check.target_path is not None and (check.selection_scope or not is_prose(check.target_path)):
         target = next((f for f in check.changes.files if f.path == check.target_path), None)
         target_text = target.old_text if target else check.read(check.target_path)
-        scoped = misfires(check.changes, check.target_path, target_text)
-        results.append(result("selection scope", len(scoped)))
+        scoped = misfires(check.changes, check.target_path, target_text, check.selection_scope)
+        results.append(
+            result("selection scope" if check.selection_scope else "target file", len(scoped))
+        )
         problems += scoped
     if check.requested_files:
         missing = missing_requested(check.changes, check.requested_files)

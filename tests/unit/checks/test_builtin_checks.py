@@ -193,6 +193,21 @@ def test_leaving_the_target_untouched_is_fine_for_prose_and_tests(
     assert report.problems == ()
 
 
-def test_misfires_are_not_judged_in_workspace_scope() -> None:
+def test_a_lookalike_name_or_an_untouched_target_is_fine_in_workspace_scope() -> None:
     report = check({"orders.py": ORDERS}, {"app/orders.py": "X = 1\n"}, target="orders.py")
     assert report.problems == ()
+
+
+def test_a_copy_of_the_untouched_target_is_a_misfire_in_workspace_scope() -> None:
+    copy = ORDERS.replace("raise NotImplementedError", "return sum(prices)")
+    report = check({"orders.py": ORDERS}, {"OrderTotals.py": copy}, target="orders.py")
+    assert messages(report) == ["creates `OrderTotals.py`, which repeats 75% of `orders.py`"]
+    assert report.problems[0].hints == (
+        "did you mean `orders.py`? Change that file instead of copying it",
+    )
+
+
+def test_a_copy_that_comes_with_a_change_to_the_target_is_a_split_in_workspace_scope() -> None:
+    copy = ORDERS.replace("raise NotImplementedError", "return sum(prices)")
+    after = {"orders.py": "from billing import *\n", "billing.py": copy}
+    assert check({"orders.py": ORDERS}, after, target="orders.py").problems == ()
