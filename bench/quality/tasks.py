@@ -10,6 +10,17 @@ A task is a folder ``tasks/<name>/`` holding:
 - ``check.py`` (run with this Python) or ``check.mjs`` (run with node), executed with the
   changed workspace copy as its working directory; exit 0 means the change is correct;
 - ``solution/``: reference files, overlaid on a copy only by the tests.
+
+Each workspace is a small project that already has its own tests, written from the spec
+the model also sees (docstrings, comments, README.md, the instruction) before the code, as
+in test-driven work: ``test_<module>.py`` (pytest) or ``<module>.test.js`` (``node
+--test``) at the workspace root. They fail on the untouched workspace and pass with the
+solution; a flow may run them (`run_project_tests`, the command `project_test_command`) as
+agentls's ``checks.commands`` and feed failures back to the model. They cover the
+documented examples and the main behaviour only: the hidden check stays the judge and is
+broader. A task whose own work is writing tests sets ``"project_tests": false`` in
+``task.json`` (default true). Python or JavaScript follows ``language``, or the check's kind
+for the README-driven tasks (``language`` ``markdown``).
 """
 
 from __future__ import annotations
@@ -38,6 +49,7 @@ class Task:
     language: str
     instruction: str
     allowed: frozenset[str]
+    project_tests: bool = True
 
     @property
     def workspace(self) -> Path:
@@ -53,6 +65,12 @@ class Task:
             if (self.folder / name).is_file():
                 return self.folder / name
         raise FileNotFoundError(f"task {self.name} has no check.py or check.mjs")
+
+    @property
+    def is_javascript(self) -> bool:
+        """A JavaScript project (node), else Python; README-driven tasks have language
+        ``markdown``, so the check's kind decides for them."""
+        return self.language == "javascript" or self.check_script.suffix == ".mjs"
 
     @property
     def file_spec(self) -> str:
@@ -75,6 +93,7 @@ def load_task(folder: Path) -> Task:
         language=data["language"],
         instruction=data["instruction"],
         allowed=frozenset(data.get("allowed") or [data["file"]]),
+        project_tests=bool(data.get("project_tests", True)),
     )
 
 
@@ -121,11 +140,28 @@ class CheckResult:
 def run_check(task: Task, workspace: Path, timeout: float = CHECK_TIMEOUT) -> CheckResult:
     script = task.check_script
     interpreter = [sys.executable] if script.suffix == ".py" else ["node"]
+    return _run([*interpreter, str(script)], workspace, timeout, "check")
+
+
+def project_test_command(task: Task) -> list[str]:
+    """The command that runs the workspace's own tests, from the workspace root."""
+    if not task.project_tests:
+        raise ValueError(f"task {task.name} has no project tests")
+    if task.is_javascript:
+        return ["node", "--test"]
+    return [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider"]
+
+
+def run_project_tests(task: Task, workspace: Path, timeout: float = CHECK_TIMEOUT) -> CheckResult:
+    return _run(project_test_command(task), workspace, timeout, "project tests")
+
+
+def _run(command: list[str], workspace: Path, timeout: float, what: str) -> CheckResult:
     env = {**os.environ, "PYTHONDONTWRITEBYTECODE": "1"}
     env.pop("PYTHONPATH", None)
     try:
         done = subprocess.run(
-            [*interpreter, str(script)],
+            command,
             cwd=workspace,
             env=env,
             capture_output=True,
@@ -134,6 +170,6 @@ def run_check(task: Task, workspace: Path, timeout: float = CHECK_TIMEOUT) -> Ch
             check=False,
         )
     except subprocess.TimeoutExpired:
-        return CheckResult(False, f"check timed out after {timeout:.0f} s")
+        return CheckResult(False, f"{what} timed out after {timeout:.0f} s")
     tail = "\n".join((done.stdout + done.stderr).strip().splitlines()[-6:])
     return CheckResult(done.returncode == 0, tail)

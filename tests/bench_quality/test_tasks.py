@@ -1,15 +1,25 @@
 """Every bench task is well formed and its hidden check is real: it fails on the untouched
-workspace and passes once the reference solution is overlaid."""
+workspace and passes once the reference solution is overlaid. The same holds for the
+project tests each workspace carries (all but the task whose work is writing tests)."""
 
 from __future__ import annotations
 
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
-from bench.quality.tasks import copy_workspace, load_tasks, overlay, run_check
+from bench.quality.tasks import (
+    copy_workspace,
+    load_tasks,
+    overlay,
+    project_test_command,
+    run_check,
+    run_project_tests,
+)
 
 TASKS = load_tasks()
+PROJECT_TESTED = [t for t in TASKS if t.project_tests]
 needs_node = pytest.mark.skipif(shutil.which("node") is None, reason="node is not installed")
 
 
@@ -41,4 +51,38 @@ def test_check_fails_untouched_and_passes_with_the_solution(task, tmp_path: Path
     solved = copy_workspace(task, tmp_path / "solved")
     overlay(task.solution, solved)
     result = run_check(task, solved)
+    assert result.passed, result.output
+
+
+def _project_test_files(task) -> list[str]:
+    pattern = "*.test.*js" if task.is_javascript else "test_*.py"
+    return sorted(p.relative_to(task.workspace).as_posix() for p in task.workspace.rglob(pattern))
+
+
+def test_only_a_test_writing_task_goes_without_project_tests() -> None:
+    assert len(PROJECT_TESTED) >= len(TASKS) - 1
+    for task in TASKS:
+        if not task.project_tests:
+            assert "test" in task.instruction.lower()
+            with pytest.raises(ValueError):
+                project_test_command(task)
+
+
+@pytest.mark.parametrize("task", PROJECT_TESTED, ids=[t.name for t in PROJECT_TESTED])
+def test_project_tests_sit_in_the_workspace_and_are_not_the_change(task) -> None:
+    found = _project_test_files(task)
+    assert found, "no project test file in the workspace"
+    assert not set(found) & task.allowed, "a project test file is one the model may change"
+    assert project_test_command(task)[0] == ("node" if task.is_javascript else sys.executable)
+
+
+@pytest.mark.parametrize("task", PROJECT_TESTED, ids=[t.name for t in PROJECT_TESTED])
+def test_project_tests_fail_untouched_and_pass_with_the_solution(task, tmp_path: Path) -> None:
+    if task.is_javascript and shutil.which("node") is None:
+        pytest.skip("node is not installed")
+    untouched = copy_workspace(task, tmp_path / "untouched")
+    assert not run_project_tests(task, untouched).passed, "the project tests pass unchanged"
+    solved = copy_workspace(task, tmp_path / "solved")
+    overlay(task.solution, solved)
+    result = run_project_tests(task, solved)
     assert result.passed, result.output
