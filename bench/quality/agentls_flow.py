@@ -71,9 +71,11 @@ def run_agentls(
     source: Path | None = None,
     timeout: float = RUN_TIMEOUT,
     extra_env: dict[str, str] | None = None,
+    user_config: dict[str, Any] | None = None,
 ) -> AgentlsRun:
     """``source``: a folder holding an agentls ``server/`` tree to run instead of the
-    installed package (see `snapshot_source`)."""
+    installed package (see `snapshot_source`). ``user_config``: written as the run's user
+    settings file (``$XDG_CONFIG_HOME/agentls/config.yaml``)."""
     argv = [
         *agentls_command(),
         "run",
@@ -93,6 +95,10 @@ def run_agentls(
             base_url, model, temperature=temperature, max_tokens=max_tokens, home=Path(home)
         )
         env.update(extra_env or {})
+        if user_config:
+            config_file = Path(home) / "config" / "agentls" / "config.yaml"
+            config_file.parent.mkdir(parents=True)
+            config_file.write_text(json.dumps(user_config), encoding="utf-8")  # JSON is YAML
         if source is not None:
             env["PYTHONPATH"] = str(source / "server")
         try:

