@@ -142,10 +142,8 @@ def run_one(
     return record
 
 
-def _project_checks(task: Task) -> dict[str, Any] | None:
-    """User settings that run the task's project tests as agentls's project checks."""
-    if not task.project_tests:
-        return None
+def _project_checks(task: Task) -> dict[str, Any]:
+    """User settings that run the task's test runner as agentls's project checks."""
     return {"checks": {"commands": [project_test_command(task)]}}
 
 

@@ -19,8 +19,9 @@ solution; a flow may run them (`run_project_tests`, the command `project_test_co
 agentls's ``checks.commands`` and feed failures back to the model. They cover the
 documented examples and the main behaviour only: the hidden check stays the judge and is
 broader. A task whose own work is writing tests sets ``"project_tests": false`` in
-``task.json`` (default true). Python or JavaScript follows ``language``, or the check's kind
-for the README-driven tasks (``language`` ``markdown``).
+``task.json`` (default true); its test runner then runs only the tests the model
+writes. Python or JavaScript follows ``language``, or the check's kind for the
+README-driven tasks (``language`` ``markdown``).
 """
 
 from __future__ import annotations
@@ -144,9 +145,8 @@ def run_check(task: Task, workspace: Path, timeout: float = CHECK_TIMEOUT) -> Ch
 
 
 def project_test_command(task: Task) -> list[str]:
-    """The command that runs the workspace's own tests, from the workspace root."""
-    if not task.project_tests:
-        raise ValueError(f"task {task.name} has no project tests")
+    """The command that runs the workspace's tests, from the workspace root. A task
+    without project tests gets it too: there it runs the tests the model writes."""
     if task.is_javascript:
         return ["node", "--test"]
     return [sys.executable, "-m", "pytest", "-q", "-x", "-p", "no:cacheprovider"]
