@@ -142,6 +142,18 @@ def _kill(process: asyncio.subprocess.Process) -> None:
         os.killpg(process.pid, signal.SIGKILL)
 
 
+# Lines that tell the model nothing about its code: the runtime's own stack frames and
+# per-test timings (node's test runner prints both for every test).
+_NOISE = re.compile(r"\(node:[\w/:.]+\)\s*$|^\s*at node:|^\s*duration_ms:")
+
+
+def for_model(output: str, shadow: Path) -> str:
+    """The output as the model should read it: paths relative to the workspace, and
+    without runtime-internal stack frames and timings."""
+    output = output.replace(f"{shadow}{os.sep}", "").replace(str(shadow), ".")
+    return "\n".join(line for line in output.splitlines() if not _NOISE.search(line))
+
+
 def trimmed(output: str, limit: int) -> str:
     """The end of the output (where test runners summarise), at most `limit` characters."""
     output = output.strip()
@@ -163,7 +175,9 @@ def introduced(after: CommandRun, before: CommandRun | None, shadow: Path) -> bo
     return bool(_said(after.output, shadow) - _said(before.output, shadow))
 
 
-def verdict(run: CommandRun, counted: bool, limit: int) -> tuple[CheckResult, Problem | None]:
+def verdict(
+    run: CommandRun, counted: bool, limit: int, shadow: Path
+) -> tuple[CheckResult, Problem | None]:
     name = shown(run.argv)
     last = next((ln.strip() for ln in reversed(run.output.splitlines()) if ln.strip()), "")
     last = shorten(last, 80)
@@ -175,7 +189,7 @@ def verdict(run: CommandRun, counted: bool, limit: int) -> tuple[CheckResult, Pr
         return CheckResult(name, "skipped", summary), None
     problem = Problem(
         f"`{name}` failed ({why}) after the change",
-        hints=(trimmed(run.output, limit) or "(no output)",),
+        hints=(trimmed(for_model(run.output, shadow), limit) or "(no output)",),
     )
     return CheckResult(name, "problems", f"{name}: failed ({why})"), problem
 
@@ -209,7 +223,7 @@ async def run_project_checks(
         problems: list[Problem] = []
         for run in afters:
             counted = introduced(run, befores.get(run.argv), shadow)
-            result, problem = verdict(run, counted, limit)
+            result, problem = verdict(run, counted, limit, shadow)
             results.append(result)
             if problem is not None:
                 problems.append(problem)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from agentls.checks.project import CommandRun, introduced, trimmed
+from agentls.checks.project import CommandRun, for_model, introduced, trimmed
 from tests.unit.config.test_settings_loader import load, rendered
 
 COMMANDS = "checks:\n  commands:\n    - [python, -m, pytest, -q]\n    - ruff check\n"
@@ -58,6 +58,32 @@ def test_trimmed_keeps_the_end_where_runners_summarise() -> None:
 
 
 SHADOW = Path("/tmp/agentls-shadow-x")
+
+
+def test_the_model_reads_workspace_paths_without_runtime_frames_or_timings() -> None:
+    tap = f"""not ok 2 - a value below min becomes min
+  ---
+  duration_ms: 0.230123
+  location: '{SHADOW}/numbers.test.js:11:1'
+  error: 'Value must be between 0 and 10'
+  stack: |-
+    clamp ({SHADOW}/numbers.js:5:11)
+    TestContext.<anonymous> ({SHADOW}/numbers.test.js:12:16)
+    Test.runInAsyncScope (node:async_hooks:206:9)
+    Test.run (node:internal/test_runner/test:796:25)
+    at node:internal/main/run_main_module:28:49
+  ..."""
+    assert for_model(tap, SHADOW).splitlines() == [
+        "not ok 2 - a value below min becomes min",
+        "  ---",
+        "  location: 'numbers.test.js:11:1'",
+        "  error: 'Value must be between 0 and 10'",
+        "  stack: |-",
+        "    clamp (numbers.js:5:11)",
+        "    TestContext.<anonymous> (numbers.test.js:12:16)",
+        "  ...",
+    ]
+    assert for_model(f"cd {SHADOW} && pytest", SHADOW) == "cd . && pytest"
 
 
 def run(code: int | None, output: str) -> CommandRun:
