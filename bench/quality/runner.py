@@ -105,6 +105,7 @@ def run_one(
             repair_rounds=run.repair_rounds,
             problems=run.problems,
             explanation=run.explanation,
+            replayed=recorder.replays if recorder else 0,
             answers=[a[:MAX_KEPT_CHARS] for a in recorder.take()] if recorder else run.answers,
             stderr_tail=run.stderr_tail,
         )
@@ -260,6 +261,7 @@ def main(argv: list[str] | None = None) -> int:
         recorder = stack.enter_context(Recorder(endpoint.base_url))
         for repeat in range(1, repeats + 1):
             for task in tasks:
+                recorder.pair()  # the flows of one task and repeat share identical requests
                 for flow in flows:
                     record = run_one(task, flow, repeat, endpoint, scratch, source, recorder)
                     runs.append(record)

@@ -59,17 +59,22 @@ def test_agentls_refusal_is_classified_with_its_reason(
     assert naive["outcome"] == CORRECT, naive
 
 
-def test_agentls_tests_flow_repairs_what_the_project_tests_reject(
+def test_agentls_tests_flow_starts_from_the_same_answer_and_repairs_what_tests_reject(
     fake_model: FakeModel, tmp_path: Path
 ) -> None:
     (task,) = load_tasks(["paginate-todo"])
-    fake_model.script([Turn(WRONG_BODY), Turn(GOOD_BODY), Turn(WRONG_BODY)])
+    fake_model.script([Turn(WRONG_BODY), Turn(GOOD_BODY)])
     with Recorder(fake_model.openai_base_url) as recorder:
-        tested = run_one(task, "agentls-tests", 1, _endpoint(fake_model), tmp_path, None, recorder)
         plain = run_one(task, "agentls", 1, _endpoint(fake_model), tmp_path, None, recorder)
-    assert tested["outcome"] == CORRECT, tested
-    assert tested["repair_rounds"] == 1 and tested["answers"] == [WRONG_BODY, GOOD_BODY]
-    repair = str(fake_model.requests[1].body)
-    assert "pytest -q -x" in repair and "test_pagination.py" in repair  # its failure went back
-    # Without the project tests the same wrong answer is delivered.
+        tested = run_one(task, "agentls-tests", 1, _endpoint(fake_model), tmp_path, None, recorder)
+    # Without the project tests the wrong answer is delivered.
     assert plain["outcome"] == WRONG and plain["repair_rounds"] == 0, plain
+    assert plain["replayed"] == 0
+    # With them, the identical first request gets the same answer, replayed, and the
+    # tests' failure goes back to the model.
+    assert tested["outcome"] == CORRECT, tested
+    assert tested["replayed"] == 1 and tested["answers"] == [WRONG_BODY, GOOD_BODY]
+    chats = [r for r in fake_model.requests if "messages" in str(r.body)]
+    assert len(chats) == 2
+    repair = str(chats[1].body)
+    assert "pytest -q -x" in repair and "test_pagination.py" in repair
