@@ -56,6 +56,30 @@ async def test_an_undefined_name_is_repaired_in_round_one(
         assert not session.errors()
 
 
+async def test_a_small_model_repeating_itself_gets_one_fresh_draw_per_round(
+    workspace: Path, env: dict[str, str], fake_model: FakeModel
+) -> None:
+    fake_model.script(
+        [
+            Turn(UNDEFINED),  # the first request
+            Turn(FIXED),  # the same first request again, drawn afresh
+            Turn(UNDEFINED, match="undefined name 'service_status'"),  # the repair round
+        ]
+    )
+    async with lsp_session(workspace, env | {"AGENTLS_PROMPT": "lean"}) as session:
+        session.editor.open("app/main.py")
+        result = await session.run("app/main.py", range_of(MAIN_PY, TODO))
+
+        assert result["status"] == "applied", session.errors()
+        assert session.editor.text("app/main.py") == MAIN_PY.replace(TODO + "\n", FIXED_ROUTE)
+        first, repair, fresh = (r.body for r in fake_model.requests)
+        assert "undefined name 'service_status'" in repair["messages"][-1]["content"]
+        assert fresh["messages"] == first["messages"]
+        assert fresh["temperature"] == repair["temperature"] > first["temperature"]
+        assert "The same answer again: asking afresh" in progress_messages(session)
+        assert "Fixing 1 problem (round 1 of 2)" in progress_messages(session)
+
+
 ORDERS_PY = '''"""Orders."""
 
 

@@ -276,6 +276,7 @@ async def run_agent(
         checked = await check_changes(request, changes, settings, report, secret_values)
         first_explanation = changes.explanation
         conversation: list[ChatMessage] = []  # the repair rounds after the first request
+        seen: set[str] = set()  # every answer so far, stripped
         rounds = settings.repair_rounds
         while rounds_used < rounds and (_errors(changes) or checked.problems):
             rounds_used += 1
@@ -295,14 +296,27 @@ async def run_agent(
                 rounds_used -= 1
                 break
             warmer = repair_temperature(temperature, profile, rounds_used)
-            repair = ChatRequest(model, fitted, warmer, limit)
-            previous = last.text
+            seen.add(last.text.strip())
             last_sent = fitted
-            last = _scrubbed(await _ask(provider, repair, report), secret_values)
+            last = _scrubbed(
+                await _ask(provider, ChatRequest(model, fitted, warmer, limit), report),
+                secret_values,
+            )
             input_tokens = _add(input_tokens, last.usage.input_tokens)
             output_tokens = _add(output_tokens, last.usage.output_tokens)
-            if last.text.strip() == previous.strip():
-                break  # the same answer again: another round would not change it either
+            if last.text.strip() in seen and profile == "lean":
+                # A small model that repeats itself after feedback rarely stops: draw a
+                # fresh answer to the first request instead, at this round's temperature.
+                report(Progress("repairing", "The same answer again: asking afresh"))
+                last_sent = messages
+                last = _scrubbed(
+                    await _ask(provider, ChatRequest(model, messages, warmer, limit), report),
+                    secret_values,
+                )
+                input_tokens = _add(input_tokens, last.usage.input_tokens)
+                output_tokens = _add(output_tokens, last.usage.output_tokens)
+            if last.text.strip() in seen:
+                break  # an answer seen before: another round would not change it either
             changes = await _build_change(last.text, request, started_ns, messages)
             if not changes.explanation:
                 changes = ChangeSet(changes.files, first_explanation, changes.problems)
