@@ -190,7 +190,8 @@ def render(results: list[dict[str, Any]], notes: str | None) -> str:
     ]
     if not results:
         parts.append("_No results yet._\n")
-    for result in sorted(results, key=lambda r: r["meta"]["model"]):
+    newest_first = sorted(results, key=lambda r: r["meta"]["date"], reverse=True)
+    for result in sorted(newest_first, key=lambda r: r["meta"]["model"]):
         parts.append(render_model(result))
     parts.append("## Findings (hand-written, from bench/quality/notes.md)\n")
     parts.append(notes.strip() + "\n" if notes and notes.strip() else "_None yet._\n")
