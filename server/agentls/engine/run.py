@@ -264,6 +264,17 @@ async def run_agent(
     input_tokens, output_tokens = answer.usage.input_tokens, answer.usage.output_tokens
     last = answer
 
+    async def ask_again(sent: Sequence[ChatMessage], warmer: float | None) -> Answer:
+        """A repair-round request; its tokens count toward the run's."""
+        nonlocal input_tokens, output_tokens
+        again = _scrubbed(
+            await _ask(provider, ChatRequest(model, tuple(sent), warmer, limit), report),
+            secret_values,
+        )
+        input_tokens = _add(input_tokens, again.usage.input_tokens)
+        output_tokens = _add(output_tokens, again.usage.output_tokens)
+        return again
+
     checked = CheckReport()
     rounds_used = 0
     last_sent = messages
@@ -298,23 +309,13 @@ async def run_agent(
             warmer = repair_temperature(temperature, profile, rounds_used)
             seen.add(last.text.strip())
             last_sent = fitted
-            last = _scrubbed(
-                await _ask(provider, ChatRequest(model, fitted, warmer, limit), report),
-                secret_values,
-            )
-            input_tokens = _add(input_tokens, last.usage.input_tokens)
-            output_tokens = _add(output_tokens, last.usage.output_tokens)
+            last = await ask_again(fitted, warmer)
             if last.text.strip() in seen and profile == "lean":
                 # A small model that repeats itself after feedback rarely stops: draw a
                 # fresh answer to the first request instead, at this round's temperature.
                 report(Progress("repairing", "The same answer again: asking afresh"))
                 last_sent = messages
-                last = _scrubbed(
-                    await _ask(provider, ChatRequest(model, messages, warmer, limit), report),
-                    secret_values,
-                )
-                input_tokens = _add(input_tokens, last.usage.input_tokens)
-                output_tokens = _add(output_tokens, last.usage.output_tokens)
+                last = await ask_again(messages, warmer)
             if last.text.strip() in seen:
                 break  # an answer seen before: another round would not change it either
             changes = await _build_change(last.text, request, started_ns, messages)
